@@ -1,0 +1,210 @@
+package dev.jaio;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A thread-safe pool of aligned native buffers for O_DIRECT, so that the I/O path allocates nothing.
+ *
+ * <p>Buffers come in size classes, powers of two from the alignment up to {@code maxPooledSize};
+ * {@link #acquire(long)} hands out a buffer of the smallest class that fits, whose {@link Buffer#segment()}
+ * is sliced to the size asked for. Larger requests get a buffer of their own, freed by the garbage
+ * collector once released and unreachable. Each class keeps at most {@code maxPerClass} idle buffers.
+ *
+ * <p>Memory is freed only when it cannot be in use: {@link #close()} frees the pool's memory once every
+ * buffer handed out has been released, so a buffer the kernel is still writing into stays allocated.
+ */
+public final class AlignedBufferPool implements AutoCloseable {
+    private final int alignment;
+    private final long maxPooledSize;
+    private final int maxPerClass;
+    private final int minShift;
+    private final ConcurrentLinkedQueue<MemorySegment>[] idle;
+    private final AtomicInteger[] idleCounts;
+    private final Arena arena = Arena.ofShared();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean freed = new AtomicBoolean();
+    private final AtomicLong allocatedBytes = new AtomicLong();
+
+    /** A pool of 4096-aligned buffers up to 1 MiB, 64 idle per size. */
+    public AlignedBufferPool() {
+        this(4096, 1 << 20, 64);
+    }
+
+    /**
+     * @param alignment     the address alignment of every buffer, a power of two (the file's
+     *                      {@link DirectIoAlignment#strictest()})
+     * @param maxPooledSize the largest size that is pooled
+     * @param maxPerClass   how many idle buffers each size class keeps
+     */
+    @SuppressWarnings("unchecked")
+    public AlignedBufferPool(int alignment, long maxPooledSize, int maxPerClass) {
+        if (alignment <= 0 || Integer.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two: alignment=" + alignment);
+        }
+        if (maxPooledSize < alignment) {
+            throw new IllegalArgumentException("maxPooledSize must be at least the alignment: maxPooledSize="
+                    + maxPooledSize + " alignment=" + alignment);
+        }
+        if (maxPerClass < 0) {
+            throw new IllegalArgumentException("maxPerClass must not be negative: maxPerClass=" + maxPerClass);
+        }
+        this.alignment = alignment;
+        this.minShift = Integer.numberOfTrailingZeros(alignment);
+        int maxShift = 64 - Long.numberOfLeadingZeros(maxPooledSize - 1);
+        this.maxPooledSize = 1L << maxShift;
+        this.maxPerClass = maxPerClass;
+        int classes = maxShift - minShift + 1;
+        this.idle = new ConcurrentLinkedQueue[classes];
+        this.idleCounts = new AtomicInteger[classes];
+        for (int i = 0; i < classes; i++) {
+            idle[i] = new ConcurrentLinkedQueue<>();
+            idleCounts[i] = new AtomicInteger();
+        }
+    }
+
+    /** The address alignment of every buffer. */
+    public int alignment() {
+        return alignment;
+    }
+
+    /** Bytes of native memory the pool itself has allocated (buffers beyond the largest class excluded). */
+    public long allocatedBytes() {
+        return allocatedBytes.get();
+    }
+
+    /** Buffers handed out and not yet released. */
+    public int outstanding() {
+        return outstanding.get();
+    }
+
+    /**
+     * A buffer of exactly {@code size} bytes (its segment), aligned to {@link #alignment()}; its contents
+     * are whatever the last user left.
+     *
+     * @throws IllegalStateException if the pool is closed
+     */
+    public Buffer acquire(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must not be negative: size=" + size);
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("buffer pool is closed");
+        }
+        outstanding.incrementAndGet();
+        if (closed.get()) {
+            releaseOutstanding();
+            throw new IllegalStateException("buffer pool is closed");
+        }
+        if (size > maxPooledSize) {
+            MemorySegment own = Arena.ofAuto().allocate(size, alignment);
+            return new Buffer(this, own, own, -1);
+        }
+        int cls = sizeClass(size);
+        MemorySegment whole = idle[cls].poll();
+        if (whole != null) {
+            idleCounts[cls].decrementAndGet();
+        } else {
+            long classSize = 1L << (cls + minShift);
+            whole = arena.allocate(classSize, alignment);
+            allocatedBytes.addAndGet(classSize);
+        }
+        return new Buffer(this, whole, whole.asSlice(0, size), cls);
+    }
+
+    private int sizeClass(long size) {
+        if (size <= alignment) {
+            return 0;
+        }
+        int shift = 64 - Long.numberOfLeadingZeros(size - 1);
+        return shift - minShift;
+    }
+
+    private void giveBack(Buffer buffer) {
+        if (buffer.sizeClass >= 0 && !closed.get() && idleCounts[buffer.sizeClass].incrementAndGet() <= maxPerClass) {
+            idle[buffer.sizeClass].offer(buffer.whole);
+        } else if (buffer.sizeClass >= 0 && !closed.get()) {
+            idleCounts[buffer.sizeClass].decrementAndGet();
+            // Dropped: the pool's arena keeps the memory until the pool is closed.
+        }
+        releaseOutstanding();
+    }
+
+    private void releaseOutstanding() {
+        if (outstanding.decrementAndGet() == 0 && closed.get()) {
+            freeArena();
+        }
+    }
+
+    private void freeArena() {
+        if (freed.compareAndSet(false, true)) {
+            arena.close();
+        }
+    }
+
+    /**
+     * Stops handing out buffers and frees the pool's memory as soon as every buffer handed out has been
+     * released (at once if none is out). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            for (ConcurrentLinkedQueue<MemorySegment> q : idle) {
+                q.clear();
+            }
+            if (outstanding.get() == 0) {
+                freeArena();
+            }
+        }
+    }
+
+    /** A buffer from the pool; {@link #close()} gives it back. */
+    public static final class Buffer implements AutoCloseable {
+        private final AlignedBufferPool pool;
+        private final MemorySegment whole;
+        private final MemorySegment segment;
+        private final int sizeClass;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Buffer(AlignedBufferPool pool, MemorySegment whole, MemorySegment segment, int sizeClass) {
+            this.pool = pool;
+            this.whole = whole;
+            this.segment = segment;
+            this.sizeClass = sizeClass;
+        }
+
+        /** The buffer's memory, of the size asked for. Not to be used after {@link #close()}. */
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        /** A direct {@link ByteBuffer} over {@link #segment()}. */
+        public ByteBuffer asByteBuffer() {
+            return segment.asByteBuffer();
+        }
+
+        /** Returns the buffer to its pool; idempotent. */
+        @Override
+        public void close() {
+            if (released.compareAndSet(false, true)) {
+                pool.giveBack(this);
+            }
+        }
+    }
+
+    /** An aligned segment of {@code size} bytes from {@code arena}, zeroed; {@code alignment} a power of two. */
+    public static MemorySegment allocateAligned(Arena arena, long size, long alignment) {
+        Objects.requireNonNull(arena, "arena");
+        if (alignment <= 0 || Long.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two: alignment=" + alignment);
+        }
+        return arena.allocate(size, alignment);
+    }
+}

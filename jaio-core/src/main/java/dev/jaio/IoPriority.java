@@ -1,0 +1,59 @@
+package dev.jaio;
+
+/**
+ * I/O priorities for {@link Iocb#ioPriority(int)} ({@code IOCB_FLAG_IOPRIO}), as ioprio_set(2) defines
+ * them: a class in bits 13-15 and a level (0 highest, 7 lowest) in the low bits.
+ *
+ * <p>The kernel checks a request's priority at io_submit: the real-time class needs CAP_SYS_ADMIN or
+ * CAP_SYS_NICE (else EPERM), and an unknown class or a level above 7 is EINVAL.
+ */
+public final class IoPriority {
+    private IoPriority() {
+    }
+
+    /** {@code IOPRIO_CLASS_NONE}: no class set; the process's own priority applies. */
+    public static final int CLASS_NONE = 0;
+    /** {@code IOPRIO_CLASS_RT}: real time, served first; privileged. */
+    public static final int CLASS_RT = 1;
+    /** {@code IOPRIO_CLASS_BE}: best effort, the default class. */
+    public static final int CLASS_BE = 2;
+    /** {@code IOPRIO_CLASS_IDLE}: served only when nothing else wants the disk. */
+    public static final int CLASS_IDLE = 3;
+
+    /** {@code IOPRIO_CLASS_SHIFT}. */
+    public static final int CLASS_SHIFT = 13;
+    /** Levels are 0 to {@code LEVELS - 1}. */
+    public static final int LEVELS = 8;
+
+    /**
+     * {@code IOPRIO_PRIO_VALUE(ioClass, level)}, unchecked, so the kernel's own checks can be seen.
+     */
+    public static int of(int ioClass, int level) {
+        return (ioClass << CLASS_SHIFT) | level;
+    }
+
+    /** A real-time priority, level 0 (highest) to 7. */
+    public static int realTime(int level) {
+        return of(CLASS_RT, level);
+    }
+
+    /** A best-effort priority, level 0 (highest) to 7. */
+    public static int bestEffort(int level) {
+        return of(CLASS_BE, level);
+    }
+
+    /** The idle priority. */
+    public static int idle() {
+        return of(CLASS_IDLE, 0);
+    }
+
+    /** The class of an ioprio value. */
+    public static int classOf(int ioprio) {
+        return (ioprio >>> CLASS_SHIFT) & 0x7;
+    }
+
+    /** The level of an ioprio value. */
+    public static int levelOf(int ioprio) {
+        return ioprio & ((1 << CLASS_SHIFT) - 1);
+    }
+}

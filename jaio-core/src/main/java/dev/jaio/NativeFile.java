@@ -1,0 +1,550 @@
+package dev.jaio;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.jaio.internal.concurrent.CloseGuard;
+import dev.jaio.internal.linux.Arch;
+import dev.jaio.internal.linux.LibC;
+import dev.jaio.internal.linux.Statx;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A file descriptor opened with open(2), with the flags the JDK does not offer ({@code O_DIRECT},
+ * {@code O_NOATIME}), for kernel AIO.
+ *
+ * <p>{@link #fd()} is for building iocbs by hand. A closed {@code NativeFile} never passes its old
+ * descriptor number to the kernel: Linux hands out the lowest free number at once, so a stale one
+ * would act on some other file. {@link #close()} waits until no method of this object is inside a
+ * call that uses the descriptor, then closes it; after that every method throws
+ * {@link ClosedChannelException}.
+ *
+ * <p>Thread-safe.
+ */
+public final class NativeFile implements Closeable {
+    private static final int O_NOFOLLOW = Arch.current() == Arch.AARCH64 ? 0100000 : 0400000;
+    private static final int DEFAULT_MODE = 0666;
+
+    private final int fd;
+    private final Path path;
+    private final int flags;
+    private final boolean deleteOnClose;
+    private final CloseGuard guard = new CloseGuard();
+    private volatile DirectIoAlignment alignment;
+
+    private NativeFile(int fd, Path path, int flags, boolean deleteOnClose) {
+        this.fd = fd;
+        this.path = path;
+        this.flags = flags;
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    /**
+     * Opens or creates a file, as {@link java.nio.channels.FileChannel#open(Path, OpenOption...)} does,
+     * with {@link JaioOpenOption#DIRECT} (or the JDK's {@code ExtendedOpenOption.DIRECT}) for O_DIRECT and
+     * {@link JaioOpenOption#NOATIME}. Without READ or WRITE the file is opened for reading.
+     *
+     * @throws java.nio.file.NoSuchFileException        the file does not exist and CREATE was not given
+     * @throws java.nio.file.FileAlreadyExistsException CREATE_NEW and the file exists
+     * @throws java.nio.file.AccessDeniedException      permission denied (EACCES, EPERM)
+     * @throws java.nio.file.FileSystemException        the path names a directory
+     * @throws AioException                             any other errno, such as EINVAL when the file
+     *                                                  system refuses O_DIRECT
+     * @throws IllegalArgumentException                 an invalid combination (APPEND with READ or
+     *                                                  TRUNCATE_EXISTING) or an unknown option
+     */
+    public static NativeFile open(Path path, OpenOption... options) throws IOException {
+        return open(path, new HashSet<>(Arrays.asList(options)));
+    }
+
+    /**
+     * Opens or creates a file with open options and, on creation, the {@code "posix:permissions"}
+     * attribute (as made by {@link java.nio.file.attribute.PosixFilePermissions#asFileAttribute}); the
+     * default is 0666 less the umask, as the JDK does.
+     */
+    public static NativeFile open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+            throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        boolean read = false;
+        boolean write = false;
+        boolean append = false;
+        boolean truncate = false;
+        boolean deleteOnClose = false;
+        int flags = LibC.O_CLOEXEC;
+        for (OpenOption option : options) {
+            Objects.requireNonNull(option, "option");
+            if (option == StandardOpenOption.READ) {
+                read = true;
+            } else if (option == StandardOpenOption.WRITE) {
+                write = true;
+            } else if (option == StandardOpenOption.APPEND) {
+                append = true;
+                write = true;
+            } else if (option == StandardOpenOption.CREATE) {
+                flags |= LibC.O_CREAT;
+            } else if (option == StandardOpenOption.CREATE_NEW) {
+                flags |= LibC.O_CREAT | LibC.O_EXCL;
+            } else if (option == StandardOpenOption.TRUNCATE_EXISTING) {
+                truncate = true;
+            } else if (option == StandardOpenOption.DSYNC) {
+                flags |= LibC.O_DSYNC;
+            } else if (option == StandardOpenOption.SYNC) {
+                flags |= LibC.O_SYNC;
+            } else if (option == StandardOpenOption.DELETE_ON_CLOSE) {
+                deleteOnClose = true;
+            } else if (option == StandardOpenOption.SPARSE) {
+                continue; // a hint; Linux files are sparse already
+            } else if (option == LinkOption.NOFOLLOW_LINKS) {
+                flags |= O_NOFOLLOW;
+            } else if (option == JaioOpenOption.DIRECT || isJdkDirect(option)) {
+                flags |= LibC.O_DIRECT;
+            } else if (option == JaioOpenOption.NOATIME) {
+                flags |= LibC.O_NOATIME;
+            } else {
+                throw new UnsupportedOperationException("open option not supported by NativeFile: option=" + option);
+            }
+        }
+        if (append && read) {
+            throw new IllegalArgumentException("READ and APPEND cannot be combined");
+        }
+        if (append && truncate) {
+            throw new IllegalArgumentException("APPEND and TRUNCATE_EXISTING cannot be combined");
+        }
+        if (!write) {
+            // Without WRITE, creation and truncation do not apply, as for FileChannel.open.
+            flags &= ~(LibC.O_CREAT | LibC.O_EXCL);
+            read = true;
+        } else if (truncate) {
+            flags |= LibC.O_TRUNC;
+        }
+        flags |= read && write ? LibC.O_RDWR : write ? LibC.O_WRONLY : LibC.O_RDONLY;
+        if (append) {
+            flags |= LibC.O_APPEND;
+        }
+        int mode = modeOf(attrs);
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cpath = arena.allocateFrom(path.toString());
+            fd = LibC.open(cpath, flags, mode);
+        }
+        if (fd < 0) {
+            int errno = -fd;
+            String advice = null;
+            if (errno == Errno.EINVAL.number() && (flags & LibC.O_DIRECT) != 0) {
+                advice = "the file system does not support O_DIRECT for this file; open it without DIRECT";
+            } else if (errno == Errno.EPERM.number() && (flags & LibC.O_NOATIME) != 0) {
+                advice = "O_NOATIME is allowed only to the file's owner or a privileged process";
+            } else if (errno == Errno.EISDIR.number()) {
+                advice = null;
+            }
+            throw FileErrors.of("open", errno, path, -1, advice);
+        }
+        NativeFile file = new NativeFile(fd, path, flags, deleteOnClose);
+        if (!file.isRegularOrBlock()) {
+            file.close();
+            throw new java.nio.file.FileSystemException(path.toString(), null,
+                    "open: not a regular file or block device; jaio does file I/O on those only");
+        }
+        return file;
+    }
+
+    private static boolean isJdkDirect(OpenOption option) {
+        return option.getClass().getName().equals("com.sun.nio.file.ExtendedOpenOption")
+                && option.toString().equals("DIRECT");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int modeOf(FileAttribute<?>... attrs) {
+        int mode = DEFAULT_MODE;
+        for (FileAttribute<?> attr : attrs) {
+            if (!attr.name().equals("posix:permissions") && !attr.name().equals("unix:permissions")) {
+                throw new UnsupportedOperationException("file attribute not supported: name=" + attr.name());
+            }
+            mode = 0;
+            for (PosixFilePermission p : (Set<PosixFilePermission>) attr.value()) {
+                mode |= switch (p) {
+                    case OWNER_READ -> 0400;
+                    case OWNER_WRITE -> 0200;
+                    case OWNER_EXECUTE -> 0100;
+                    case GROUP_READ -> 040;
+                    case GROUP_WRITE -> 020;
+                    case GROUP_EXECUTE -> 010;
+                    case OTHERS_READ -> 04;
+                    case OTHERS_WRITE -> 02;
+                    case OTHERS_EXECUTE -> 01;
+                };
+            }
+        }
+        return mode;
+    }
+
+    /**
+     * The descriptor, for building iocbs by hand. It stays valid until {@link #close()}; an iocb that
+     * names it must be submitted before then.
+     *
+     * @throws IllegalStateException if the file is closed
+     */
+    public int fd() {
+        if (guard.isClosed()) {
+            throw new IllegalStateException("file is closed: path=" + path);
+        }
+        return fd;
+    }
+
+    /** The path the file was opened with. */
+    public Path path() {
+        return path;
+    }
+
+    /** Whether the file was opened with O_DIRECT. */
+    public boolean isDirect() {
+        return (flags & LibC.O_DIRECT) != 0;
+    }
+
+    /** Whether the file was opened for reading. */
+    public boolean isReadable() {
+        return (flags & 3) != LibC.O_WRONLY;
+    }
+
+    /** Whether the file was opened for writing. */
+    public boolean isWritable() {
+        return (flags & 3) != LibC.O_RDONLY;
+    }
+
+    /** Whether the file was opened with O_APPEND. */
+    public boolean isAppend() {
+        return (flags & LibC.O_APPEND) != 0;
+    }
+
+    /** The open(2) flags the file was opened with. */
+    public int openFlags() {
+        return flags;
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return guard.isClosed();
+    }
+
+    /**
+     * Registers a use of the descriptor, which {@link #close()} waits for; for jaio's engines, which hand
+     * the descriptor to io_submit on another thread.
+     *
+     * @throws ClosedChannelException if the file is closed
+     */
+    int acquire() throws ClosedChannelException {
+        if (!guard.tryAcquire()) {
+            throw new ClosedChannelException();
+        }
+        return fd;
+    }
+
+    /** Ends a use registered by {@link #acquire()}. */
+    void release() {
+        guard.release();
+    }
+
+    /** The file's size; for a block device, the device's size. */
+    public long size() throws IOException {
+        int fd = acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = statx(fd, arena, Statx.STATX_SIZE | Statx.STATX_TYPE);
+            if (fileType(st) == Statx.S_IFBLK) {
+                MemorySegment size = arena.allocate(JAVA_LONG);
+                check("ioctl(BLKGETSIZE64)", LibC.ioctl(fd, LibC.BLKGETSIZE64, size), -1);
+                return size.get(JAVA_LONG, 0);
+            }
+            return st.get(JAVA_LONG, Statx.SIZE);
+        } finally {
+            release();
+        }
+    }
+
+    /** ftruncate(2): sets the file's size, cutting or extending it with zeros. */
+    public void truncate(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must not be negative: size=" + size);
+        }
+        int fd = acquire();
+        try {
+            check("ftruncate", LibC.ftruncate(fd, size), -1);
+        } finally {
+            release();
+        }
+    }
+
+    /** fallocate(2) with mode 0: allocates blocks for the range, extending the file if it ends beyond it. */
+    public void allocate(long offset, long length) throws IOException {
+        allocate(offset, length, new FallocateMode[0]);
+    }
+
+    /**
+     * fallocate(2) with the given modes. {@link FallocateMode#PUNCH_HOLE} is passed with KEEP_SIZE, as the
+     * kernel requires.
+     *
+     * @throws AioException EOPNOTSUPP where the file system lacks the mode, ENOSPC when it is full
+     */
+    public void allocate(long offset, long length, FallocateMode... modes) throws IOException {
+        int mode = 0;
+        for (FallocateMode m : modes) {
+            mode |= m.flag;
+        }
+        if ((mode & FallocateMode.PUNCH_HOLE.flag) != 0) {
+            mode |= FallocateMode.KEEP_SIZE.flag;
+        }
+        int fd = acquire();
+        try {
+            check("fallocate", LibC.fallocate(fd, mode, offset, length), offset);
+        } finally {
+            release();
+        }
+    }
+
+    /** fsync(2): data and metadata reach stable storage. */
+    public void sync() throws IOException {
+        int fd = acquire();
+        try {
+            check("fsync", LibC.fsync(fd), -1);
+        } finally {
+            release();
+        }
+    }
+
+    /** fdatasync(2): data, and the metadata needed to read it, reach stable storage. */
+    public void dataSync() throws IOException {
+        int fd = acquire();
+        try {
+            check("fdatasync", LibC.fdatasync(fd), -1);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Takes an exclusive advisory lock on the whole file without waiting (flock(2) with LOCK_NB), as a
+     * journal does to keep a second writer out. Locks belong to this open file: another
+     * {@code NativeFile} on the same file, in this process or another, does not get it.
+     *
+     * @return true if the lock was taken, false if another open file holds it
+     */
+    public boolean tryLock() throws IOException {
+        return tryLock(false);
+    }
+
+    /** As {@link #tryLock()}, shared (readers) or exclusive. */
+    public boolean tryLock(boolean shared) throws IOException {
+        int fd = acquire();
+        try {
+            int ret = LibC.flock(fd, (shared ? LibC.LOCK_SH : LibC.LOCK_EX) | LibC.LOCK_NB);
+            if (ret == -Errno.EAGAIN.number()) {
+                return false;
+            }
+            check("flock", ret, -1);
+            return true;
+        } finally {
+            release();
+        }
+    }
+
+    /** Takes an exclusive advisory lock on the whole file, waiting for it (flock(2)). */
+    public void lock() throws IOException {
+        lock(false);
+    }
+
+    /** As {@link #lock()}, shared or exclusive. */
+    public void lock(boolean shared) throws IOException {
+        int fd = acquire();
+        try {
+            int ret;
+            do {
+                ret = LibC.flock(fd, shared ? LibC.LOCK_SH : LibC.LOCK_EX);
+            } while (ret == -Errno.EINTR.number());
+            check("flock", ret, -1);
+        } finally {
+            release();
+        }
+    }
+
+    /** Releases a lock taken by {@link #lock()} or {@link #tryLock()}; closing the file releases it too. */
+    public void unlock() throws IOException {
+        int fd = acquire();
+        try {
+            check("flock", LibC.flock(fd, LibC.LOCK_UN), -1);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * pread(2): reads into {@code dst} at {@code position}, blocking the calling thread.
+     *
+     * @return bytes read, fewer than asked at end of file, 0 at or past it
+     */
+    public int read(MemorySegment dst, long position) throws IOException {
+        int fd = acquire();
+        try {
+            long n = LibC.pread(fd, nativeOf(dst), dst.byteSize(), position);
+            check("pread", n, position);
+            return (int) n;
+        } finally {
+            release();
+            Reference.reachabilityFence(dst);
+        }
+    }
+
+    /** pwrite(2): writes {@code src} at {@code position}, blocking the calling thread. */
+    public int write(MemorySegment src, long position) throws IOException {
+        int fd = acquire();
+        try {
+            long n = LibC.pwrite(fd, nativeOf(src), src.byteSize(), position);
+            check("pwrite", n, position);
+            return (int) n;
+        } finally {
+            release();
+            Reference.reachabilityFence(src);
+        }
+    }
+
+    private static MemorySegment nativeOf(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("native memory is required: segment=" + segment);
+        }
+        return segment;
+    }
+
+    /**
+     * What O_DIRECT needs of requests on this file: from statx(2) {@code STATX_DIOALIGN} where the kernel
+     * and file system report it, else the logical block size of the device the file lives on (or is),
+     * else 4096.
+     */
+    public DirectIoAlignment directIoAlignment() throws IOException {
+        DirectIoAlignment a = alignment;
+        if (a == null) {
+            alignment = a = findAlignment();
+        }
+        return a;
+    }
+
+    private DirectIoAlignment findAlignment() throws IOException {
+        int fd = acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = statx(fd, arena, Statx.STATX_TYPE | Statx.STATX_DIOALIGN);
+            int mask = st.get(JAVA_INT, Statx.MASK);
+            int mem = st.get(JAVA_INT, Statx.DIO_MEM_ALIGN);
+            int off = st.get(JAVA_INT, Statx.DIO_OFFSET_ALIGN);
+            if ((mask & Statx.STATX_DIOALIGN) != 0 && mem > 0 && off > 0
+                    && Integer.bitCount(mem) == 1 && Integer.bitCount(off) == 1) {
+                return new DirectIoAlignment(mem, off);
+            }
+            if (fileType(st) == Statx.S_IFBLK) {
+                MemorySegment size = arena.allocate(JAVA_INT);
+                if (LibC.ioctl(fd, LibC.BLKSSZGET, size) == 0) {
+                    int lbs = size.get(JAVA_INT, 0);
+                    if (lbs > 0 && Integer.bitCount(lbs) == 1) {
+                        return new DirectIoAlignment(lbs, lbs);
+                    }
+                }
+            } else {
+                int major = st.get(JAVA_INT, Statx.DEV_MAJOR);
+                int minor = st.get(JAVA_INT, Statx.DEV_MINOR);
+                int lbs = logicalBlockSize(major, minor);
+                if (lbs > 0) {
+                    return new DirectIoAlignment(lbs, lbs);
+                }
+            }
+            return DirectIoAlignment.DEFAULT;
+        } finally {
+            release();
+        }
+    }
+
+    /** The logical block size sysfs gives for a device or its parent disk, or -1. */
+    static int logicalBlockSize(int major, int minor) {
+        Path dev = Path.of("/sys/dev/block/" + major + ":" + minor);
+        for (Path p : new Path[] {dev.resolve("queue/logical_block_size"), dev.resolve("../queue/logical_block_size")}) {
+            try (InputStream in = Files.newInputStream(p)) {
+                int v = Integer.parseInt(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+                if (v > 0 && Integer.bitCount(v) == 1) {
+                    return v;
+                }
+            } catch (IOException | NumberFormatException e) {
+                // try the next place
+            }
+        }
+        return -1;
+    }
+
+    private boolean isRegularOrBlock() throws IOException {
+        int fd = acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = statx(fd, arena, Statx.STATX_TYPE);
+            int type = fileType(st);
+            return type == Statx.S_IFREG || type == Statx.S_IFBLK;
+        } finally {
+            release();
+        }
+    }
+
+    private static int fileType(MemorySegment statx) {
+        return Short.toUnsignedInt(statx.get(JAVA_SHORT, Statx.MODE)) & Statx.S_IFMT;
+    }
+
+    private MemorySegment statx(int fd, Arena arena, int mask) throws IOException {
+        MemorySegment st = arena.allocate(Statx.LAYOUT);
+        MemorySegment empty = arena.allocateFrom("");
+        check("statx", LibC.statx(fd, empty, LibC.AT_EMPTY_PATH, mask, st), -1);
+        return st;
+    }
+
+    private void check(String call, long ret, long position) throws IOException {
+        if (ret < 0) {
+            throw FileErrors.of(call, (int) -ret, path, position, null);
+        }
+    }
+
+    /**
+     * Closes the descriptor once no call is using it; idempotent. Requests already submitted to the
+     * kernel hold their own reference to the open file and complete normally.
+     */
+    @Override
+    public void close() throws IOException {
+        if (!guard.closeAndAwait()) {
+            return;
+        }
+        int ret = LibC.close(fd);
+        if (deleteOnClose) {
+            Files.deleteIfExists(path);
+        }
+        // close(2) releases the descriptor even when it reports an error (EIO from a deferred write):
+        // report it, but never close the number again.
+        if (ret < 0 && ret != -Errno.EINTR.number()) {
+            throw FileErrors.of("close", -ret, path, -1, "the descriptor is released; data written earlier "
+                    + "may not have reached the disk");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NativeFile[path=" + path + ", fd=" + (isClosed() ? "closed" : fd) + (isDirect() ? ", O_DIRECT" : "") + "]";
+    }
+}

@@ -1,0 +1,64 @@
+package dev.jaio.internal.concurrent;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Counts the calls that are using a native resource (a file descriptor, a context id, a mapping) and
+ * lets {@link #closeAndAwait()} wait until none is, so that the resource is released only when no
+ * thread can still pass it to the kernel.
+ *
+ * <p>{@link #tryAcquire()} fails once closing has begun; every successful acquire must be paired with
+ * one {@link #release()}. Lock-free: one CAS to acquire, one atomic decrement to release.
+ */
+public final class CloseGuard {
+    private static final int CLOSED = 0x8000_0000;
+
+    private final AtomicInteger state = new AtomicInteger();
+
+    /** Registers a use; false when the resource is closing or closed. */
+    public boolean tryAcquire() {
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Ends a use registered by {@link #tryAcquire()}. */
+    public void release() {
+        state.decrementAndGet();
+    }
+
+    /** Whether closing has begun. */
+    public boolean isClosed() {
+        return (state.get() & CLOSED) != 0;
+    }
+
+    /**
+     * Stops new uses and waits for those in progress to end.
+     *
+     * @return true for the call that closed the guard, false if it was already closed (that call still
+     *         waits until no use is in progress)
+     */
+    public boolean closeAndAwait() {
+        int before = state.getAndUpdate(s -> s | CLOSED);
+        awaitValue(state, CLOSED);
+        return (before & CLOSED) == 0;
+    }
+
+    /** Waits, spinning briefly and then parking, until {@code counter} holds {@code expected}. */
+    public static void awaitValue(AtomicInteger counter, int expected) {
+        for (int spins = 0; counter.get() != expected; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+    }
+}

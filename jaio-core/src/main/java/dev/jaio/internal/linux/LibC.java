@@ -1,0 +1,242 @@
+package dev.jaio.internal.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The libc functions jaio's files need, each returning the kernel's convention: the result, or
+ * {@code -errno}. Paths are NUL-terminated native strings supplied by the caller.
+ */
+public final class LibC {
+    private LibC() {
+    }
+
+    // open(2) flags common to x86_64 and aarch64; O_DIRECT and O_DIRECTORY differ and live in Arch.
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_TRUNC = 01000;
+    public static final int O_APPEND = 02000;
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_DSYNC = 010000;
+    public static final int O_SYNC = 04010000;
+    public static final int O_NOATIME = 01000000;
+    public static final int O_CLOEXEC = 02000000;
+    public static final int O_DIRECT = Arch.current() == Arch.AARCH64 ? 0200000 : 040000;
+
+    public static final int AT_FDCWD = -100;
+    public static final int AT_EMPTY_PATH = 0x1000;
+
+    public static final int LOCK_SH = 1;
+    public static final int LOCK_EX = 2;
+    public static final int LOCK_NB = 4;
+    public static final int LOCK_UN = 8;
+
+    public static final long BLKSSZGET = 0x1268;
+    public static final long BLKGETSIZE64 = 0x80081272L;
+
+    private static final MethodHandle OPEN = Native.downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), true, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = Native.downcall("close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle PREAD = Native.downcall("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), true);
+    private static final MethodHandle PWRITE = Native.downcall("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), true);
+    private static final MethodHandle PREADV2 = Native.downcall("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT), true);
+    private static final MethodHandle PWRITEV2 = Native.downcall("pwritev2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT), true);
+    private static final MethodHandle READ = Native.downcall("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+    private static final MethodHandle WRITE = Native.downcall("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+    private static final MethodHandle FSYNC = Native.downcall("fsync",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle FDATASYNC = Native.downcall("fdatasync",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle FTRUNCATE = Native.downcall("ftruncate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), true);
+    private static final MethodHandle FALLOCATE = Native.downcall("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), true);
+    private static final MethodHandle STATX = Native.downcall("statx",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), true);
+    private static final MethodHandle FLOCK = Native.downcall("flock",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle PIPE2 = Native.downcall("pipe2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IOCTL = Native.downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), true, Linker.Option.firstVariadicArg(2));
+
+    private static MemorySegment errno() {
+        return ThreadScratch.get().errno;
+    }
+
+    /** open(2). */
+    public static int open(MemorySegment path, int flags, int mode) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) OPEN.invokeExact(e, path, flags, mode), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** close(2). */
+    public static int close(int fd) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) CLOSE.invokeExact(e, fd), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** pread(2). */
+    public static long pread(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment e = errno();
+        try {
+            return Native.result((long) PREAD.invokeExact(e, fd, buf, count, offset), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** pwrite(2). */
+    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment e = errno();
+        try {
+            return Native.result((long) PWRITE.invokeExact(e, fd, buf, count, offset), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** preadv2(2): with flags the RWF_* set; offset -1 uses and moves the file position. */
+    public static long preadv2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        MemorySegment e = errno();
+        try {
+            return Native.result((long) PREADV2.invokeExact(e, fd, iov, iovcnt, offset, flags), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** pwritev2(2). */
+    public static long pwritev2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        MemorySegment e = errno();
+        try {
+            return Native.result((long) PWRITEV2.invokeExact(e, fd, iov, iovcnt, offset, flags), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** read(2). */
+    public static long read(int fd, MemorySegment buf, long count) {
+        MemorySegment e = errno();
+        try {
+            return Native.result((long) READ.invokeExact(e, fd, buf, count), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** write(2). */
+    public static long write(int fd, MemorySegment buf, long count) {
+        MemorySegment e = errno();
+        try {
+            return Native.result((long) WRITE.invokeExact(e, fd, buf, count), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** fsync(2). */
+    public static int fsync(int fd) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) FSYNC.invokeExact(e, fd), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** fdatasync(2). */
+    public static int fdatasync(int fd) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) FDATASYNC.invokeExact(e, fd), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** ftruncate(2). */
+    public static int ftruncate(int fd, long length) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) FTRUNCATE.invokeExact(e, fd, length), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** fallocate(2). */
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) FALLOCATE.invokeExact(e, fd, mode, offset, length), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** statx(2). */
+    public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statx) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) STATX.invokeExact(e, dirfd, path, flags, mask, statx), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** flock(2). */
+    public static int flock(int fd, int operation) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) FLOCK.invokeExact(e, fd, operation), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** pipe2(2): {@code fds} receives two ints. */
+    public static int pipe2(MemorySegment fds, int flags) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) PIPE2.invokeExact(e, fds, flags), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** ioctl(2) with a pointer argument. */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        MemorySegment e = errno();
+        try {
+            return (int) Native.result((int) IOCTL.invokeExact(e, fd, request, arg), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+}

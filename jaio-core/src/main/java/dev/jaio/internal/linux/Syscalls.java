@@ -1,0 +1,82 @@
+package dev.jaio.internal.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The kernel AIO syscalls, made through libc's {@code syscall(2)} with no libaio.
+ *
+ * <p>Each method returns the kernel's answer: a non-negative result, or {@code -errno}. Arguments
+ * pass through unchanged (an {@code unsigned int} is widened without sign extension first), so
+ * the kernel validates them and its answer is the contract.
+ */
+public final class Syscalls {
+    private Syscalls() {
+    }
+
+    /** {@code long syscall(long number, ...)}: the number, then five variadic longs. */
+    private static final MethodHandle SYSCALL = Native.downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            true, Linker.Option.firstVariadicArg(1));
+
+    private static final Arch ARCH = Arch.current();
+
+    /** A raw syscall with up to five arguments; unused ones are ignored by the kernel. */
+    public static long syscall(long number, long a1, long a2, long a3, long a4, long a5) {
+        MemorySegment capture = ThreadScratch.get().errno;
+        try {
+            long ret = (long) SYSCALL.invokeExact(capture, number, a1, a2, a3, a4, a5);
+            return Native.result(ret, capture);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** io_setup(2): {@code long io_setup(unsigned nr_events, aio_context_t *ctxp)}. */
+    public static long ioSetup(int nrEvents, MemorySegment ctxp) {
+        return syscall(ARCH.ioSetup, Integer.toUnsignedLong(nrEvents), ctxp.address(), 0, 0, 0);
+    }
+
+    /** io_destroy(2): {@code long io_destroy(aio_context_t ctx)}. */
+    public static long ioDestroy(long ctx) {
+        return syscall(ARCH.ioDestroy, ctx, 0, 0, 0, 0);
+    }
+
+    /** io_submit(2): {@code long io_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)}. */
+    public static long ioSubmit(long ctx, long nr, long iocbpp) {
+        return syscall(ARCH.ioSubmit, ctx, nr, iocbpp, 0, 0);
+    }
+
+    /** io_cancel(2): {@code long io_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)}. */
+    public static long ioCancel(long ctx, long iocb, long result) {
+        return syscall(ARCH.ioCancel, ctx, iocb, result, 0, 0);
+    }
+
+    /**
+     * io_getevents(2): {@code long io_getevents(aio_context_t ctx, long min_nr, long nr,
+     * struct io_event *events, struct __kernel_timespec *timeout)}; a zero {@code timeout} address
+     * waits without limit.
+     */
+    public static long ioGetevents(long ctx, long minNr, long nr, long events, long timeout) {
+        return syscall(ARCH.ioGetevents, ctx, minNr, nr, events, timeout);
+    }
+
+    /** eventfd2(2): {@code int eventfd2(unsigned int initval, int flags)}. */
+    public static long eventfd2(int initval, int flags) {
+        return syscall(ARCH.eventfd2, Integer.toUnsignedLong(initval), flags, 0, 0, 0);
+    }
+
+    /** ioprio_get(2): {@code int ioprio_get(int which, int who)}. */
+    public static long ioprioGet(int which, int who) {
+        return syscall(ARCH.ioprioGet, which, who, 0, 0, 0);
+    }
+
+    /** ioprio_set(2): {@code int ioprio_set(int which, int who, int ioprio)}. */
+    public static long ioprioSet(int which, int who, int ioprio) {
+        return syscall(ARCH.ioprioSet, which, who, ioprio, 0, 0);
+    }
+}
