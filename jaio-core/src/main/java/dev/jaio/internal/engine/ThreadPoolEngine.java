@@ -42,9 +42,14 @@ public final class ThreadPoolEngine implements Engine {
             return;
         }
         try {
-            r.admitted = admission.admit(isEngineThread());
             r.startNanos = System.nanoTime();
             counters.submitted.increment();
+            try {
+                r.admitted = admission.admit(isEngineThread());
+            } catch (RejectedExecutionException full) {
+                Completer.abort(counters, admission, r, full);
+                return;
+            }
             pool.execute(() -> run(r));
         } catch (RejectedExecutionException e) {
             Completer.abort(counters, admission, r, new ClosedChannelException());
