@@ -497,7 +497,8 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    private void closeNative() throws IOException {
+    /** Closes the descriptor once; a second caller returns only when the first has finished. */
+    private synchronized void closeNative() throws IOException {
         if (nativeClosed.compareAndSet(false, true)) {
             if (ownPool != null) {
                 ownPool.close();
