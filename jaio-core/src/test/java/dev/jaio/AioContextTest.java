@@ -775,6 +775,38 @@ class AioContextTest {
 
         @Test
         @Timeout(20)
+        void shouldWakeAWaiterWithPollsInFlightWhenAnotherThreadCloses() throws Exception {
+            // io_destroy cancels the polls: the waiter either returns their events (res 0) or, having
+            // reaped none, throws EINVAL. Either way promptly, and close() returns.
+            try (Pipe pipe = new Pipe(); Arena arena = Arena.ofShared()) {
+                AioContext ctx = AioContext.setup(8);
+                List<Iocb> polls = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    polls.add(Iocb.allocate(arena).prepPoll(pipe.readFd, POLLIN).data(i));
+                }
+                assertEquals(4, ctx.submit(polls));
+                ExecutorService pool = Executors.newSingleThreadExecutor();
+                try {
+                    Future<Integer> waiter = pool.submit(() -> ctx.getEvents(4, IoEventArray.allocate(8), -1));
+                    Thread.sleep(200);
+                    ctx.close();
+                    try {
+                        int n = waiter.get(5, TimeUnit.SECONDS);
+                        assertTrue(n >= 0 && n <= 4, "n=" + n);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        AioException cause = assertThrows(AioException.class, () -> {
+                            throw e.getCause();
+                        });
+                        assertEquals(Errno.EINVAL.number(), cause.errno(), cause.getMessage());
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+
+        @Test
+        @Timeout(20)
         void shouldRetryWithTheRemainingTimeWhenASignalInterruptsTheWait() throws Exception {
             SignalSender signals = SignalSender.install();
             try (AioContext ctx = AioContext.setup(4)) {
