@@ -812,7 +812,7 @@ class AioContextTest {
             try (AioContext ctx = AioContext.setup(4)) {
                 AtomicLong tid = new AtomicLong();
                 CountDownLatch ready = new CountDownLatch(1);
-                long timeout = TimeUnit.MILLISECONDS.toNanos(1500);
+                long timeout = TimeUnit.MILLISECONDS.toNanos(3000);
                 ExecutorService pool = Executors.newSingleThreadExecutor();
                 try {
                     Future<long[]> waiter = pool.submit(() -> {
@@ -823,10 +823,7 @@ class AioContextTest {
                         return new long[] {n, System.nanoTime() - start};
                     });
                     ready.await();
-                    for (int i = 0; i < 5; i++) {
-                        Thread.sleep(100);
-                        signals.send(tid.get());
-                    }
+                    signals.sendUntilReentered(ctx, tid.get(), Duration.ofMillis(2000));
                     long[] result = waiter.get(10, TimeUnit.SECONDS);
                     assertEquals(0, result[0], "events");
                     assertTrue(result[1] >= timeout, "returned early after " + result[1] + " ns");
@@ -856,10 +853,7 @@ class AioContextTest {
                         return ctx.getEvents(1, 1, null);
                     });
                     ready.await();
-                    for (int i = 0; i < 5; i++) {
-                        Thread.sleep(100);
-                        signals.send(tid.get());
-                    }
+                    signals.sendUntilReentered(ctx, tid.get(), Duration.ofMillis(2000));
                     assertFalse(waiter.isDone(), "getEvents(1, 1, null) returned after a signal");
                     pipe.writeByte(1);
                     List<IoEvent> events = waiter.get(10, TimeUnit.SECONDS);
@@ -912,6 +906,19 @@ class AioContextTest {
         void send(long tid) {
             long ret = Syscalls.syscall(TGKILL, ProcessHandle.current().pid(), tid, SIGURG, 0, 0);
             assertEquals(0, ret, "tgkill");
+        }
+
+        /**
+         * Signals thread {@code tid} every 50 ms until {@code ctx} has made a second io_getevents call,
+         * which it does only when the first was interrupted; a signal that lands while the thread is
+         * still on its way into the call interrupts nothing, hence the repetition.
+         */
+        void sendUntilReentered(AioContext ctx, long tid, Duration limit) throws InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (ctx.counters().getEventsCalls() < 2 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(50);
+                send(tid);
+            }
         }
     }
 
