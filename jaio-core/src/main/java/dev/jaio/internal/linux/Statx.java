@@ -32,6 +32,7 @@ public final class Statx {
     public static final int STATX_TYPE = 0x1;
     public static final int STATX_MODE = 0x2;
     public static final int STATX_SIZE = 0x200;
+    public static final int STATX_BLOCKS = 0x400;
     public static final int STATX_DIOALIGN = 0x2000;
 
     public static final int S_IFMT = 0170000;
@@ -66,6 +67,7 @@ public final class Statx {
     public static final long BLKSIZE = offset("stx_blksize");
     public static final long MODE = offset("stx_mode");
     public static final long SIZE = offset("stx_size");
+    public static final long BLOCKS = offset("stx_blocks");
     public static final long DEV_MAJOR = offset("stx_dev_major");
     public static final long DEV_MINOR = offset("stx_dev_minor");
     public static final long RDEV_MAJOR = offset("stx_rdev_major");
