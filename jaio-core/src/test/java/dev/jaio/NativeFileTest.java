@@ -351,7 +351,7 @@ class NativeFileTest {
             a.unlock();
             assertTrue(b.tryLock(true));
             assertTrue(a.tryLock(true), "shared locks coexist");
-            assertFalse(a.tryLock(false) && false);
+            assertFalse(a.tryLock(false), "no exclusive lock while another open file shares it");
         }
     }
 
