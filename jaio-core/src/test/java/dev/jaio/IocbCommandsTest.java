@@ -183,10 +183,12 @@ class IocbCommandsTest {
             }
             assertEquals(4, ctx.submit(batch));
             assertEquals(4, ctx.getEvents(4, 4, Duration.ofSeconds(10)).stream().filter(e -> e.res() == 4096).count());
+            AlignedBufferPool.Buffer dst = pool.acquire(4096);
+            held.add(dst);
             List<Iocb> second = List.of(
                     Iocb.allocate(arena).prepFdsync(file.fd()).data(10),
                     Iocb.allocate(arena).prepPoll(file.fd(), POLLIN).data(11),
-                    Iocb.allocate(arena).prepPread(file.fd(), pool.acquire(4096).segment(), 4096).data(12));
+                    Iocb.allocate(arena).prepPread(file.fd(), dst.segment(), 4096).data(12));
             assertEquals(3, ctx.submit(second));
             List<IoEvent> events = ctx.getEvents(3, 3, Duration.ofSeconds(10));
             assertEquals(3, events.size());
@@ -199,6 +201,7 @@ class IocbCommandsTest {
                 };
                 assertEquals(want, e.res(), e.toString());
             }
+            assertArrayEquals(held.get(1).segment().toArray(ValueLayout.JAVA_BYTE), dst.segment().toArray(ValueLayout.JAVA_BYTE));
         } finally {
             held.forEach(AlignedBufferPool.Buffer::close);
         }
