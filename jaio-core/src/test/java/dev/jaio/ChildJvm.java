@@ -78,7 +78,8 @@ final class ChildJvm {
 
     /**
      * Commands: {@code open PATH} (opens for reading), {@code trylock PATH}, {@code rtread PATH LEVEL}
-     * (an O_DIRECT read of 4096 bytes at 0 with real-time I/O priority), {@code usesring}.
+     * (an O_DIRECT read of 4096 bytes at 0 with real-time I/O priority), {@code usesring}, and for
+     * measuring by hand {@code align PATH} and {@code readheavy PATH} (a file of at least 128 KiB).
      */
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -107,6 +108,32 @@ final class ChildJvm {
                     } catch (AioException e) {
                         System.out.println("submit=" + e.errnoName());
                     }
+                }
+            }
+            case "align" -> {
+                try (NativeFile f = NativeFile.open(Path.of(args[1]), StandardOpenOption.READ)) {
+                    System.out.println(f.directIoAlignment() + " size=" + f.size());
+                }
+            }
+            case "readheavy" -> {
+                // 50 batches of 32 O_DIRECT 4 KiB reads, each batch reaped before the next: prints counters.
+                try (NativeFile f = NativeFile.open(Path.of(args[1]), StandardOpenOption.READ, JaioOpenOption.DIRECT);
+                     AioContext ctx = AioContext.setup(32);
+                     Arena arena = Arena.ofConfined()) {
+                    MemorySegment buf = arena.allocate(32 * 4096, 4096);
+                    List<Iocb> batch = new ArrayList<>();
+                    for (int i = 0; i < 32; i++) {
+                        batch.add(Iocb.allocate(arena).prepPread(f.fd(), buf.asSlice(i * 4096L, 4096), i * 4096L));
+                    }
+                    IoEventArray events = IoEventArray.allocate(32);
+                    for (int n = 0; n < 50; n++) {
+                        ctx.submit(batch);
+                        int got = 0;
+                        while (got < 32) {
+                            got += ctx.getEvents(32 - got, events, -1);
+                        }
+                    }
+                    System.out.println(ctx.counters());
                 }
             }
             case "usesring" -> {
