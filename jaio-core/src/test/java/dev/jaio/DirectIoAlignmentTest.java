@@ -76,6 +76,30 @@ class DirectIoAlignmentTest {
         }
     }
 
+    @Test
+    void shouldFindTheLogicalBlockSizeOfTheDeviceUnderAFileInSysfs() throws Exception {
+        // The fallback for kernels without STATX_DIOALIGN: /sys/dev/block/MAJOR:MINOR of the file's device.
+        Path file = Files.createTempFile("jaio-lbs", ".tmp");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(dev.jaio.internal.linux.Statx.LAYOUT);
+            assertEquals(0, dev.jaio.internal.linux.LibC.statx(dev.jaio.internal.linux.LibC.AT_FDCWD,
+                    arena.allocateFrom(file.toString()), 0, 0, st));
+            int major = st.get(ValueLayout.JAVA_INT, dev.jaio.internal.linux.Statx.DEV_MAJOR);
+            int minor = st.get(ValueLayout.JAVA_INT, dev.jaio.internal.linux.Statx.DEV_MINOR);
+            Path sysfs = Path.of("/sys/dev/block/" + major + ":" + minor + "/queue/logical_block_size");
+            Assumptions.assumeTrue(Files.isReadable(sysfs) || Files.isReadable(sysfs.resolve("../../../queue/logical_block_size").normalize()),
+                    "the file system under " + file + " has no block device in sysfs: dev=" + major + ":" + minor);
+            int lbs = NativeFile.logicalBlockSize(major, minor);
+            assertTrue(lbs >= 512 && Integer.bitCount(lbs) == 1, "lbs=" + lbs);
+            if (Files.isReadable(sysfs)) {
+                assertEquals(Integer.parseInt(Files.readString(sysfs).strip()), lbs);
+            }
+            assertEquals(-1, NativeFile.logicalBlockSize(0, 0), "no such device");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {512, 4096})
     void shouldReportTheSectorSizeOfALoopDevice(int sectorSize) throws Exception {
