@@ -82,6 +82,10 @@ public final class NativeFile implements Closeable {
      * Opens or creates a file with open options and, on creation, the {@code "posix:permissions"}
      * attribute (as made by {@link java.nio.file.attribute.PosixFilePermissions#asFileAttribute}); the
      * default is 0666 less the umask, as the JDK does.
+     *
+     * @throws IOException                   as {@link #open(Path, OpenOption...)} does
+     * @throws UnsupportedOperationException an attribute other than {@code posix:permissions} or
+     *                                       {@code unix:permissions}, or an unknown option
      */
     public static NativeFile open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
