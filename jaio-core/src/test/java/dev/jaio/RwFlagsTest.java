@@ -261,4 +261,35 @@ class RwFlagsTest {
             assertEquals(new Outcome(true, -Errno.EOPNOTSUPP.number()), write(f, filled(16, 1), 0, 0x80000000));
         }
     }
+
+    @Test
+    void shouldReadAndWriteBufferedDataWithDontcacheOrRefuseItAtSubmit() throws Exception {
+        Path p = dir.resolve("dontcache");
+        try (NativeFile f = NativeFile.open(p, CREATE, READ, WRITE)) {
+            MemorySegment src = filled(8192, 21);
+            Outcome w = write(f, src, 0, Iocb.RWF_DONTCACHE);
+            System.out.println("RWF_DONTCACHE on a buffered write: " + w);
+            if (w.refusedAtSubmit()) {
+                // Kernels before 6.14, and file systems without FOP_DONTCACHE, refuse the flag.
+                assertEquals(-Errno.EOPNOTSUPP.number(), w.res());
+                return;
+            }
+            assertEquals(8192, w.res());
+            MemorySegment dst = arena.allocate(8192, 4096);
+            assertEquals(8192, read(f, dst, 0, Iocb.RWF_DONTCACHE).res());
+            assertEquals(-1, src.mismatch(dst));
+        }
+        assertArrayEquals(TestFiles.random(8192, 21), Files.readAllBytes(p));
+    }
+
+    @Test
+    void shouldRefuseDontcacheWithODirectOrAcceptIt() throws Exception {
+        Path p = dir.resolve("dontcache-direct");
+        try (NativeFile f = NativeFile.open(p, CREATE, READ, WRITE, JaioOpenOption.DIRECT)) {
+            Outcome w = write(f, filled(4096, 22), 0, Iocb.RWF_DONTCACHE);
+            // DONTCACHE concerns the page cache, which O_DIRECT bypasses: the kernel lets it pass untouched.
+            System.out.println("RWF_DONTCACHE on an O_DIRECT write: " + w);
+            assertTrue(w.refusedAtSubmit() ? w.res() == -Errno.EOPNOTSUPP.number() : w.res() == 4096, w.toString());
+        }
+    }
 }
