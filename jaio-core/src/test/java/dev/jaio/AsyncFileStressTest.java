@@ -85,7 +85,10 @@ class AsyncFileStressTest {
                 }
                 int block = slot * THREADS + id;
                 int request = id * OPS_PER_THREAD + op;
-                MemorySegment buf = arena.allocate(BLOCK, BLOCK);
+                // Half the buffers can be handed to the kernel as they are (automatic arena), half are
+                // staged (a shared arena the caller could close).
+                MemorySegment buf = (op & 1) == 0 ? arena.allocate(BLOCK, BLOCK)
+                        : Arena.ofAuto().allocate(BLOCK, BLOCK);
                 boolean write = version[slot] == 0 || rnd.nextInt(100) < 40;
                 int s = slot;
                 CompletableFuture<Integer> fut;
