@@ -436,6 +436,16 @@ public final class AioFileChannel extends FileChannel {
     @Override
     public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
         ensureOpen();
+        // The JDK's checks for a target of its own kind, made here for a target of ours.
+        if (!target.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        if (target instanceof AioFileChannel a && !a.writable) {
+            throw new NonWritableChannelException();
+        }
         try {
             return platform.get().transferTo(position, count, target);
         } catch (ClosedByInterruptException e) {
@@ -447,6 +457,12 @@ public final class AioFileChannel extends FileChannel {
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
         ensureOpen();
+        if (!src.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (src instanceof AioFileChannel a && !a.readable) {
+            throw new NonReadableChannelException();
+        }
         try {
             return platform.get().transferFrom(src, position, count);
         } catch (ClosedByInterruptException e) {
