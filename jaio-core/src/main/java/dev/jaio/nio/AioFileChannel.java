@@ -336,7 +336,10 @@ public final class AioFileChannel extends FileChannel {
             completed = true;
             return v;
         } catch (InterruptedException e) {
-            // begin() has closed the channel; end() turns this into ClosedByInterruptException.
+            // The interrupt has closed the channel, which ends the request soon (aborted if queued, done
+            // if in the kernel). Wait for that, so that the buffer is not written after this returns;
+            // end() then turns this into ClosedByInterruptException.
+            Completions.awaitQuietly(future);
             Thread.currentThread().interrupt();
             throw new ClosedByInterruptException();
         } catch (ExecutionException e) {

@@ -154,6 +154,15 @@ final class Completions {
         }
     }
 
+    /** Waits for {@code future} to finish, ignoring interrupts (the interrupt status is kept) and its outcome. */
+    static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            await(future);
+        } catch (IOException | RuntimeException ignored) {
+            // only its end matters here
+        }
+    }
+
     /** The exception to throw for a failed future: its cause as it is when unchecked or an IOException. */
     static IOException rethrow(Throwable failure) {
         Throwable t = unwrap(failure);

@@ -59,6 +59,7 @@ import java.util.concurrent.ExecutorService;
 public final class JaioFileSystemProvider extends FileSystemProvider {
     private final FileSystemProvider delegate;
     private final JaioFileSystem fileSystem;
+    private volatile Throwable unusable;
 
     /**
      * Wraps {@code delegate}, the platform's default provider; the JDK calls this constructor when the
@@ -98,7 +99,11 @@ public final class JaioFileSystemProvider extends FileSystemProvider {
             throws IOException {
         Path p = unwrap(path);
         if (enabled("jaio.nio.asynchronousFileChannel", true) && isRegularOrAbsent(p, options)) {
-            return AioAsynchronousFileChannel.open(p, options, executor, attrs);
+            try {
+                return AioAsynchronousFileChannel.open(p, options, executor, attrs);
+            } catch (IllegalCallerException | LinkageError e) {
+                disable(e);
+            }
         }
         return delegate.newAsynchronousFileChannel(p, options, executor, attrs);
     }
@@ -112,13 +117,31 @@ public final class JaioFileSystemProvider extends FileSystemProvider {
             throws IOException {
         Path p = unwrap(path);
         if (enabled("jaio.nio.fileChannel", false) && isRegularOrAbsent(p, options)) {
-            return AioFileChannel.open(p, options, attrs);
+            try {
+                return AioFileChannel.open(p, options, attrs);
+            } catch (IllegalCallerException | LinkageError e) {
+                disable(e);
+            }
         }
         return delegate.newFileChannel(p, options, attrs);
     }
 
-    private static boolean enabled(String property, boolean byDefault) {
-        if (!Native.isSupportedPlatform()) {
+    /**
+     * Stops using jaio for the rest of the JVM's life, when its native calls are refused (native access not
+     * enabled, {@link IllegalCallerException}) or cannot be linked: the platform's channels serve instead,
+     * and the cause is logged once.
+     */
+    private void disable(Throwable cause) {
+        if (unusable == null) {
+            unusable = cause;
+            System.getLogger(JaioFileSystemProvider.class.getName()).log(System.Logger.Level.WARNING,
+                    "jaio's channels are unusable here; the platform's channels serve instead "
+                            + "(is native access enabled? --enable-native-access=ALL-UNNAMED or =dev.jaio)", cause);
+        }
+    }
+
+    private boolean enabled(String property, boolean byDefault) {
+        if (unusable != null || !Native.isSupportedPlatform()) {
             return false;
         }
         String v = System.getProperty(property);

@@ -271,6 +271,60 @@ class AioFileChannelTest {
         assertThrows(ClosedChannelException.class, () -> ch.read(ByteBuffer.allocate(10), 0));
     }
 
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void shouldEndBlockedReadersWhenAnotherThreadCloses(Impl impl) throws Exception {
+        FileChannel ch = impl.open(fileWith(pattern(4 << 20, 12)), READ);
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<String>> ends = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                ends.add(pool.submit(() -> {
+                    ByteBuffer dst = ByteBuffer.allocate(65536);
+                    for (long i = 0; ; i++) {
+                        dst.clear();
+                        try {
+                            int n = ch.read(dst, ((i * threads + id) % 64) * 65536);
+                            if (n != 65536) {
+                                return "short read " + n;
+                            }
+                        } catch (ClosedChannelException e) { // AsynchronousCloseException is one
+                            return "closed";
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(100);
+            ch.close();
+            for (Future<String> f : ends) {
+                assertEquals("closed", f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldStageMisalignedDirectReadsWhereTheJdkThrows() throws Exception {
+        byte[] data = pattern(64 * 1024, 13);
+        Path p = fileWith(data);
+        OpenOption direct = AioAsynchronousFileChannelTest.JDK_DIRECT;
+        try (FileChannel jdk = Impl.JDK.open(p, READ, direct);
+             FileChannel jaio = Impl.JAIO.open(p, READ, direct)) {
+            assertTrue(((AioFileChannel) jaio).asyncFile().isDirect(), "O_DIRECT works on this file system");
+            ByteBuffer dst = ByteBuffer.allocate(1000);
+            assertEquals(1000, jaio.read(dst, 4097));
+            assertArrayEquals(Arrays.copyOfRange(data, 4097, 5097), dst.array());
+            assertThrows(IOException.class, () -> jdk.read(ByteBuffer.allocate(1000), 4097),
+                    "the JDK requires aligned positions, lengths and buffers");
+            jaio.position(4097);
+            assertEquals(1000, jaio.read(dst.clear()));
+            assertEquals(5097, jaio.position());
+        }
+    }
+
     // ---- delegated operations ----------------------------------------------------------------------
 
     @ParameterizedTest

@@ -19,9 +19,16 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
+        return start(true, jvmOptions, main, args);
+    }
+
+    static ChildJvm start(boolean nativeAccess, List<String> jvmOptions, Class<?> main, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
+        if (nativeAccess) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         String engine = System.getProperty("jaio.engine");

@@ -183,6 +183,22 @@ class JaioFileSystemProviderTest {
         }
     }
 
+    @Test
+    void shouldFallBackToThePlatformWhenNativeAccessIsDenied() throws Exception {
+        String out;
+        try (ChildJvm child = ChildJvm.start(false, List.of("--illegal-native-access=deny",
+                        "-Djava.nio.file.spi.DefaultFileSystemProvider=" + JaioFileSystemProvider.class.getName()),
+                ProviderProbe.class, tmp.toString(), "no-engine")) {
+            out = child.readAll();
+            assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, child.process.exitValue(), out);
+        }
+        assertTrue(out.contains("jaio's channels are unusable here"), out);
+        assertTrue(out.contains("channel=sun.nio.ch."), out);
+        assertTrue(out.contains("read=262144 equal=true"), out);
+        assertTrue(out.contains("provider=" + JaioFileSystemProvider.class.getName()), out);
+    }
+
     private static <T> List<T> iterate(Iterable<T> it) {
         List<T> l = new ArrayList<>();
         it.forEach(l::add);

@@ -21,7 +21,10 @@ public final class ProviderProbe {
     private ProviderProbe() {
     }
 
-    /** Writes and reads {@code args[0]}/data with AsynchronousFileChannel, then prints its findings. */
+    /**
+     * Writes and reads {@code args[0]}/data with AsynchronousFileChannel, then prints its findings (without
+     * the engine's counters when {@code args[1]} is {@code no-engine}).
+     */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Path file = dir.resolve("data");
@@ -61,6 +64,9 @@ public final class ProviderProbe {
         }
         System.out.println("toFile=" + file.toFile().length() + " fromFile=" + new File(file.toString()).toPath()
                 .getFileSystem().provider().getClass().getSimpleName());
+        if (args.length > 1 && args[1].equals("no-engine")) {
+            return;
+        }
         AioEngine.Stats st = AioEngine.defaultEngine().stats();
         System.out.println("engine=" + AioEngine.defaultEngine().kind() + " submitted=" + st.submitted()
                 + " submitCalls=" + st.submitCalls() + " completed=" + st.completed() + " failed=" + st.failed());
