@@ -420,6 +420,32 @@ class AioFileChannelTest {
         assertEquals(threads, good.get(), "every virtual thread read its own bytes");
     }
 
+    /**
+     * With one carrier thread and no compensation, virtual threads reading through jaio's channel overlap
+     * (each parks while its request is in flight); through the JDK's channel, a read holds the only
+     * carrier, so at most one virtual thread is ever inside a read.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldParkVirtualThreadsInsteadOfHoldingTheCarrier() throws Exception {
+        Path p = fileWith(pattern(8 << 20, 14));
+        int[] max = new int[2];
+        for (Impl impl : Impl.values()) {
+            try (ChildJvm child = ChildJvm.start(List.of("-Djdk.virtualThreadScheduler.parallelism=1",
+                    "-Djdk.virtualThreadScheduler.maxPoolSize=1"), CarrierProbe.class,
+                    impl == Impl.JAIO ? "jaio" : "jdk", p.toString())) {
+                String out = child.readAll();
+                System.out.println(impl + ", one carrier: " + out.strip());
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("maxInRead=(\\d+) ok=2000 of 2000")
+                        .matcher(out);
+                assertTrue(m.find(), out);
+                max[impl.ordinal()] = Integer.parseInt(m.group(1));
+            }
+        }
+        assertTrue(max[Impl.JAIO.ordinal()] > 1, "jaio's reads park their virtual threads: " + max[1]);
+        assertEquals(1, max[Impl.JDK.ordinal()], "the JDK's reads hold the only carrier");
+    }
+
     @Test
     void shouldDeclineToOpenNonRegularFilesAndOpenForReadingByDefault() throws Exception {
         assertThrows(IOException.class, () -> AioFileChannel.open(dir, READ));
