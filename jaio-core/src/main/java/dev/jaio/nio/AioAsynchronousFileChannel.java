@@ -4,6 +4,7 @@ import dev.jaio.AioEngine;
 import dev.jaio.AsyncFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
@@ -48,6 +49,13 @@ import java.util.concurrent.ExecutorService;
  *       down.</li>
  *   <li>{@link #truncate(long)} never extends the file.</li>
  * </ul>
+ *
+ * <h2>Back-pressure</h2>
+ * The engine accepts a bounded number of requests at once ({@link AioEngine.Builder#maxOutstanding(int)},
+ * by default four times its queue depth). A thread that issues a read or write beyond it waits in the call
+ * until a request completes, where the JDK's channel would queue it on its executor without bound. A
+ * handler running on jaio's own threads (a channel opened without an executor) never waits there.
+
  *
  * <h2>Locks</h2>
  * Byte-range locks are taken through a platform {@link FileChannel} opened on the same open file through
@@ -332,7 +340,8 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
             try {
                 waited.complete(new JaioFileLock(this, fc.lock(position, size, shared)));
             } catch (Throwable t) {
-                waited.completeExceptionally(t);
+                // Closed before the wait began, the platform channel says ClosedChannelException.
+                waited.completeExceptionally(isOpen() ? t : new AsynchronousCloseException());
             }
         });
         return Completions.pending(this, waited);
