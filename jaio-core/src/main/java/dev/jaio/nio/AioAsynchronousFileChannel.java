@@ -54,7 +54,8 @@ import java.util.concurrent.ExecutorService;
  * The engine accepts a bounded number of requests at once ({@link AioEngine.Builder#maxOutstanding(int)},
  * by default four times its queue depth). A thread that issues a read or write beyond it waits in the call
  * until a request completes, where the JDK's channel would queue it on its executor without bound. A
- * handler running on jaio's own threads (a channel opened without an executor) never waits there.
+ * handler running on the engine's completion threads (a channel opened without an executor) never waits
+ * there, since the engine's own threads are the ones that free the slots.
 
  *
  * <h2>Locks</h2>
