@@ -48,8 +48,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes this channel as well.
  *
  * <h2>Differences from the JDK's channel</h2>
- * With {@code ExtendedOpenOption.DIRECT}, the JDK's channel throws an {@link IOException} for a buffer,
- * position or length that is not aligned; jaio stages misaligned buffers through aligned memory and reads
+ * With {@code ExtendedOpenOption.DIRECT}, the JDK's channel throws an {@link IOException} for a position
+ * or length that is not a multiple of the block size, or a direct buffer whose address is not aligned
+ * (it stages heap buffers through aligned memory itself); jaio stages misaligned buffers through aligned memory and reads
  * the aligned range around an unaligned position, so reads succeed, while a write at an unaligned
  * position or length fails with {@code EINVAL}. Where the file system refuses O_DIRECT, jaio opens the
  * file for buffered I/O instead of failing. Directories, FIFOs and character devices cannot be opened.

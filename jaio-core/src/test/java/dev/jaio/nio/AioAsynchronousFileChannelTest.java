@@ -619,6 +619,11 @@ class AioAsynchronousFileChannelTest {
             Throwable t = failure(jdk.read(ByteBuffer.allocate(1000), 4097));
             assertInstanceOf(IOException.class, t, "the JDK passes the misaligned request to the kernel");
 
+            // A heap buffer at an aligned position and length: the JDK's temporary native buffer is not
+            // aligned, so the kernel refuses it; jaio stages it.
+            assertInstanceOf(IOException.class, failure(jdk.read(ByteBuffer.allocate(4096), 4096)));
+            assertEquals(4096, jaio.read(ByteBuffer.allocate(4096), 4096).get());
+
             // An aligned native buffer at an aligned position works for both.
             for (AsynchronousFileChannel ch : List.of(jdk, jaio)) {
                 ByteBuffer aligned = ByteBuffer.allocateDirect(8192 + 4096).alignedSlice(4096).limit(8192);
