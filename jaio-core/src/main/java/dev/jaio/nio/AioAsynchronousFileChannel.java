@@ -74,8 +74,8 @@ import java.util.concurrent.ExecutorService;
  *   <li>With {@code ExtendedOpenOption.DIRECT} (or {@link dev.jaio.JaioOpenOption#DIRECT}), the JDK's
  *       channel hands the buffer to pread/pwrite as it is (a heap buffer through a temporary native
  *       buffer with no particular alignment), so a misaligned buffer, position or length fails with
- *       {@code IOException: Invalid argument} (EINVAL), and so does any heap buffer, even at an aligned
- *       position and length (measured on JDK 25). jaio stages a misaligned buffer through aligned memory and reads the aligned range
+ *       {@code IOException: Invalid argument} (EINVAL), and so, as a rule, does a heap buffer even at an
+ *       aligned position and length (seen on JDK 25: its temporary buffer is not aligned). jaio stages a misaligned buffer through aligned memory and reads the aligned range
  *       around an unaligned position, so any read succeeds; a write at an unaligned position or length
  *       still fails with {@code EINVAL}, since it would need a read-modify-write that is not atomic.</li>
  *   <li>Where the file system refuses O_DIRECT, the JDK's open fails; jaio opens the file for buffered

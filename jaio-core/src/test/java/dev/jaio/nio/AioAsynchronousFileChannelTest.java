@@ -619,9 +619,11 @@ class AioAsynchronousFileChannelTest {
             Throwable t = failure(jdk.read(ByteBuffer.allocate(1000), 4097));
             assertInstanceOf(IOException.class, t, "the JDK passes the misaligned request to the kernel");
 
-            // A heap buffer at an aligned position and length: the JDK's temporary native buffer is not
-            // aligned, so the kernel refuses it; jaio stages it.
-            assertInstanceOf(IOException.class, failure(jdk.read(ByteBuffer.allocate(4096), 4096)));
+            // A heap buffer at an aligned position and length: the JDK's temporary native buffer has no
+            // particular alignment, so the kernel usually refuses it (reported, not asserted: a malloc'd
+            // address can be aligned by chance); jaio stages it.
+            System.out.println("JDK, O_DIRECT, heap buffer, aligned position and length: "
+                    + outcome(() -> jdk.read(ByteBuffer.allocate(4096), 4096)));
             assertEquals(4096, jaio.read(ByteBuffer.allocate(4096), 4096).get());
 
             // An aligned native buffer at an aligned position works for both.
