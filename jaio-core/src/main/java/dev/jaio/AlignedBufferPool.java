@@ -80,6 +80,11 @@ public final class AlignedBufferPool implements AutoCloseable {
         return allocatedBytes.get();
     }
 
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Buffers handed out and not yet released. */
     public int outstanding() {
         return outstanding.get();

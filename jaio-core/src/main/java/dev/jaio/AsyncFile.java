@@ -296,7 +296,7 @@ public final class AsyncFile implements AutoCloseable {
                 stage = stage(end - start);
             } catch (RuntimeException e) {
                 guard.release();
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             r = new Request(IoRequest.READ, start, stage.segment(), end - start, readFlags(), future);
@@ -329,7 +329,7 @@ public final class AsyncFile implements AutoCloseable {
                 stage = stage(length);
             } catch (RuntimeException e) {
                 guard.release();
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             MemorySegment.copy(src, 0, stage.segment(), 0, length);
@@ -382,7 +382,7 @@ public final class AsyncFile implements AutoCloseable {
                 stage = stage(end - start);
             } catch (RuntimeException e) {
                 guard.release();
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             if (!read) {
@@ -443,6 +443,16 @@ public final class AsyncFile implements AutoCloseable {
 
     private AlignedBufferPool.Buffer stage(long size) {
         return (ownPool != null ? ownPool : engine.bufferPool()).acquire(size);
+    }
+
+    /** A closed engine's pool refuses buffers: to the caller that is the engine being closed. */
+    private Throwable stagingFailure(RuntimeException e) {
+        if (e instanceof IllegalStateException && engine.bufferPool().isClosed()) {
+            ClosedChannelException closed = new ClosedChannelException();
+            closed.initCause(e);
+            return closed;
+        }
+        return e;
     }
 
     private int readFlags() {
