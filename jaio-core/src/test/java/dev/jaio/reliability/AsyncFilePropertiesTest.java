@@ -36,7 +36,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * an in-memory model): each call returns the right bytes or fails clearly, and once a future completes the
  * library no longer touches the caller's buffer.
  */
-class AsyncFileProperties {
+class AsyncFilePropertiesTest {
     private static final int SIZE = 256 * 1024;
     private static Path dir;
     private static Path file;
