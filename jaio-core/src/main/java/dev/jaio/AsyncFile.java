@@ -662,11 +662,16 @@ public final class AsyncFile implements AutoCloseable {
 
         @Override
         protected long runBlocking() {
+            // By address, as the kernel sees it through an iocb: the caller's segment may belong to a confined
+            // arena of another thread, which a downcall on this thread would refuse; its memory stays
+            // allocated until the future completes, as the class documentation requires.
+            MemorySegment mem = op == READ || op == WRITE
+                    ? MemorySegment.ofAddress(buffer.address()).reinterpret(length) : buffer;
             long r;
             do {
                 r = switch (op) {
-                    case READ -> LibC.pread(fd, buffer, length, position);
-                    case WRITE -> LibC.pwrite(fd, buffer, length, position);
+                    case READ -> LibC.pread(fd, mem, length, position);
+                    case WRITE -> LibC.pwrite(fd, mem, length, position);
                     case READV -> LibC.preadv2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
                     case WRITEV -> LibC.pwritev2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
                     case FSYNC -> LibC.fsync(fd);

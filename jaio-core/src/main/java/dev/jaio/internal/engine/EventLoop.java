@@ -314,7 +314,13 @@ final class EventLoop implements Runnable {
         r.rwFlags &= ~Iocb.RWF_NOWAIT;
         try {
             blocking.execute(() -> {
-                long res = r.runBlocking();
+                long res;
+                try {
+                    res = r.runBlocking();
+                } catch (Throwable t) {
+                    Completer.abort(counters, admission, r, t); // never leave a request without an answer
+                    return;
+                }
                 Completer.account(counters, admission, r, res);
                 Completer.run(r, res);
             });

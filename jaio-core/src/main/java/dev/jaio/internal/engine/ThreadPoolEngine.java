@@ -64,7 +64,13 @@ public final class ThreadPoolEngine implements Engine {
             return;
         }
         r.rwFlags &= ~dev.jaio.Iocb.RWF_NOWAIT;
-        long res = r.runBlocking();
+        long res;
+        try {
+            res = r.runBlocking();
+        } catch (Throwable t) {
+            Completer.abort(counters, admission, r, t); // never leave a request without an answer
+            return;
+        }
         Completer.account(counters, admission, r, res);
         if (completionExecutor == null) {
             Completer.run(r, res);
