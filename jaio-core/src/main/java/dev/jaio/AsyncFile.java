@@ -369,6 +369,8 @@ public final class AsyncFile implements AutoCloseable {
                 }
             };
             r.userBuffer = buffers;
+            // A short RWF_NOWAIT preadv could not be resumed simply: buffered vectored I/O blocks on a thread.
+            r.blockingOnly = !direct && engine.kind() == AioEngine.Kind.KERNEL_AIO;
         } else {
             long start = position;
             long end = position + total;
@@ -662,16 +664,16 @@ public final class AsyncFile implements AutoCloseable {
 
         @Override
         protected long runBlocking() {
-            // By address, as the kernel sees it through an iocb: the caller's segment may belong to a confined
-            // arena of another thread, which a downcall on this thread would refuse; its memory stays
-            // allocated until the future completes, as the class documentation requires.
+            // By address, as the kernel sees it through an iocb. The memory is the engine's staging memory or
+            // memory only the garbage collector frees (see the class documentation), and this request keeps
+            // it reachable; a confined segment would be refused by a downcall on this pool thread.
             MemorySegment mem = op == READ || op == WRITE
-                    ? MemorySegment.ofAddress(buffer.address()).reinterpret(length) : buffer;
+                    ? MemorySegment.ofAddress(buffer.address() + done).reinterpret(length - done) : buffer;
             long r;
             do {
                 r = switch (op) {
-                    case READ -> LibC.pread(fd, mem, length, position);
-                    case WRITE -> LibC.pwrite(fd, mem, length, position);
+                    case READ -> LibC.pread(fd, mem, length - done, position + done);
+                    case WRITE -> LibC.pwrite(fd, mem, length - done, position + done);
                     case READV -> LibC.preadv2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
                     case WRITEV -> LibC.pwritev2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
                     case FSYNC -> LibC.fsync(fd);
@@ -679,6 +681,9 @@ public final class AsyncFile implements AutoCloseable {
                     default -> -Errno.EINVAL.number();
                 };
             } while (r == -Errno.EINTR.number());
+            if (done > 0) {
+                return r < 0 ? done : done + r; // the error shows on the next request, as after a short pread
+            }
             return r;
         }
     }

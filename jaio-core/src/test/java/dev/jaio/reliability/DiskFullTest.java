@@ -61,7 +61,7 @@ class DiskFullTest {
         Files.write(filler, new byte[512 * 1024]);
         Path target = mount.resolve("data-" + direct);
         int chunk = 256 * 1024;
-        try (AioEngine engine = ReliabilitySupport.engine(); Arena arena = Arena.ofConfined()) {
+        try (AioEngine engine = ReliabilitySupport.engine(); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(chunk, 4096);
             for (int i = 0; i < chunk; i++) {
                 buf.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (i * 13));

@@ -27,7 +27,7 @@ public final class FileTooLargeChild {
         long bit = 1L << (25 - 1); // SIGXFSZ
         System.out.println("sigxfszIgnored=" + ((mask(status, "SigIgn:") & bit) != 0));
         System.out.println("sigxfszCaught=" + ((mask(status, "SigCgt:") & bit) != 0));
-        try (AioEngine engine = AioEngine.builder().queueDepth(8).build(); Arena arena = Arena.ofConfined();
+        try (AioEngine engine = AioEngine.builder().queueDepth(8).build(); Arena arena = Arena.ofShared();
              AsyncFile f = AsyncFile.open(path, engine, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             System.out.println("engine=" + engine.kind());
             MemorySegment buf = arena.allocate(8192, 4096);

@@ -47,7 +47,7 @@ class IoErrorTest {
         Path device = Path.of(lines[lines.length - 1].strip());
         try {
             ReliabilitySupport.runOk("chattr", "+i", backing.toString());
-            try (AioEngine engine = ReliabilitySupport.engine(); Arena arena = Arena.ofConfined()) {
+            try (AioEngine engine = ReliabilitySupport.engine(); Arena arena = Arena.ofShared()) {
                 MemorySegment buf = arena.allocate(4096, 4096);
                 try (AsyncFile f = AsyncFile.open(device, engine, StandardOpenOption.WRITE, StandardOpenOption.READ,
                         JaioOpenOption.DIRECT)) {

@@ -41,7 +41,7 @@ class LeakTest {
         }
         Path p = dir.resolve("f");
         Files.write(p, new byte[8192]);
-        try (AioEngine engine = ReliabilitySupport.engine(); Arena arena = Arena.ofConfined()) {
+        try (AioEngine engine = ReliabilitySupport.engine(); Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(4096, 4096);
             for (int i = 0; i < FILES; i++) {
                 try (AsyncFile f = i % 2 == 0

@@ -289,6 +289,12 @@ final class EventLoop implements Runnable {
                     r.nowaitUnsupported();
                 }
                 runBlocking(r);
+            } else if (res > 0 && res < r.length && (r.rwFlags & Iocb.RWF_NOWAIT) != 0
+                    && (r.op == IoRequest.READ || r.op == IoRequest.WRITE)) {
+                // RWF_NOWAIT stopped at what was cached: a blocking thread does the rest, so that only end
+                // of file makes a read short, as with a plain pread.
+                r.done = res;
+                runBlocking(r);
             } else {
                 completer.finish(r, res, true);
             }
@@ -309,7 +315,7 @@ final class EventLoop implements Runnable {
     }
 
     /** Runs a request that would block the loop (buffered I/O the kernel could not do at once) on a pool thread. */
-    private void runBlocking(IoRequest r) {
+    void runBlocking(IoRequest r) {
         counters.blockingFallbacks.increment();
         r.rwFlags &= ~Iocb.RWF_NOWAIT;
         try {

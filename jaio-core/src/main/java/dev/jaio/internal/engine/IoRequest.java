@@ -34,6 +34,13 @@ public abstract class IoRequest {
     long startNanos;
     /** Whether the request holds an admission permit. */
     boolean admitted;
+    /**
+     * Bytes a first, non-blocking attempt already transferred (a buffered RWF_NOWAIT read or write that
+     * stopped short at what was cached); {@link #runBlocking()} goes on from there and returns the total.
+     */
+    public long done;
+    /** Whether the request must go to a blocking thread rather than io_submit (it would block the loop). */
+    public boolean blockingOnly;
 
     protected IoRequest(byte op, int fd, long position, MemorySegment buffer, long length, int rwFlags) {
         this.op = op;

@@ -106,7 +106,11 @@ public final class KernelAioEngine implements Engine {
                 return;
             }
             EventLoop loop = loops.length == 1 ? loops[0] : pick(engineThread);
-            loop.offer(r);
+            if (r.blockingOnly) {
+                loop.runBlocking(r);
+            } else {
+                loop.offer(r);
+            }
         } finally {
             guard.release();
         }
