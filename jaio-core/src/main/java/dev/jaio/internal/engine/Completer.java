@@ -67,6 +67,31 @@ final class Completer {
         }
     }
 
+    /**
+     * Runs a request with a blocking syscall on the calling thread and finishes it: its completion runs
+     * on {@code executor}, or here when that is null or refuses. Never leaves the request unanswered.
+     */
+    static void runBlocking(EngineCounters counters, Admission admission, IoRequest r, Executor executor) {
+        r.rwFlags &= ~dev.jaio.Iocb.RWF_NOWAIT;
+        long res;
+        try {
+            res = r.runBlocking();
+        } catch (Throwable t) {
+            abort(counters, admission, r, t);
+            return;
+        }
+        account(counters, admission, r, res);
+        if (executor == null) {
+            run(r, res);
+            return;
+        }
+        try {
+            executor.execute(() -> run(r, res));
+        } catch (RejectedExecutionException e) {
+            run(r, res);
+        }
+    }
+
     static void account(EngineCounters counters, Admission admission, IoRequest r, long result) {
         counters.recordLatency(System.nanoTime() - r.startNanos);
         if (result < 0) {

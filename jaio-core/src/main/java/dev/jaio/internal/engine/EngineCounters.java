@@ -20,6 +20,11 @@ public final class EngineCounters {
     private final AtomicLongArray latency = new AtomicLongArray(BUCKETS);
     private final LongAdder latencySum = new LongAdder();
 
+    /** Requests accepted and not yet finished. */
+    long inFlight() {
+        return Math.max(0, submitted.sum() - completed.sum() - failed.sum());
+    }
+
     void recordLatency(long nanos) {
         if (nanos < 0) {
             nanos = 0;

@@ -317,21 +317,10 @@ final class EventLoop implements Runnable {
     /** Runs a request that would block the loop (buffered I/O the kernel could not do at once) on a pool thread. */
     void runBlocking(IoRequest r) {
         counters.blockingFallbacks.increment();
-        r.rwFlags &= ~Iocb.RWF_NOWAIT;
         try {
-            blocking.execute(() -> {
-                long res;
-                try {
-                    res = r.runBlocking();
-                } catch (Throwable t) {
-                    Completer.abort(counters, admission, r, t); // never leave a request without an answer
-                    return;
-                }
-                Completer.account(counters, admission, r, res);
-                Completer.run(r, res);
-            });
+            blocking.execute(() -> Completer.runBlocking(counters, admission, r, null));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            completer.finish(r, r.runBlocking(), false);
+            Completer.runBlocking(counters, admission, r, null); // the engine is closing: finish it here
         }
     }
 

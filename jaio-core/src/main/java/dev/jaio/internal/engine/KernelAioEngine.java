@@ -140,7 +140,7 @@ public final class KernelAioEngine implements Engine {
 
     @Override
     public long inFlight() {
-        return Math.max(0, counters.submitted.sum() - counters.completed.sum() - counters.failed.sum());
+        return counters.inFlight();
     }
 
     @Override

@@ -63,24 +63,7 @@ public final class ThreadPoolEngine implements Engine {
             Completer.abort(counters, admission, r, new java.nio.channels.AsynchronousCloseException());
             return;
         }
-        r.rwFlags &= ~dev.jaio.Iocb.RWF_NOWAIT;
-        long res;
-        try {
-            res = r.runBlocking();
-        } catch (Throwable t) {
-            Completer.abort(counters, admission, r, t); // never leave a request without an answer
-            return;
-        }
-        Completer.account(counters, admission, r, res);
-        if (completionExecutor == null) {
-            Completer.run(r, res);
-        } else {
-            try {
-                completionExecutor.execute(() -> Completer.run(r, res));
-            } catch (RejectedExecutionException e) {
-                Completer.run(r, res);
-            }
-        }
+        Completer.runBlocking(counters, admission, r, completionExecutor);
     }
 
     @Override
@@ -90,7 +73,7 @@ public final class ThreadPoolEngine implements Engine {
 
     @Override
     public long inFlight() {
-        return Math.max(0, counters.submitted.sum() - counters.completed.sum() - counters.failed.sum());
+        return counters.inFlight();
     }
 
     @Override
