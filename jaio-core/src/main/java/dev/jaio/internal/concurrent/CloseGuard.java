@@ -34,6 +34,24 @@ public final class CloseGuard {
         state.decrementAndGet();
     }
 
+    /**
+     * Ends a use, and answers whether it was the last one of a guard that is closing: the caller that
+     * gets true may release the resource (when {@link #markClosed()} was used instead of waiting).
+     */
+    public boolean releaseLast() {
+        return state.decrementAndGet() == CLOSED;
+    }
+
+    /** Stops new uses without waiting for those in progress. */
+    public void markClosed() {
+        state.getAndUpdate(s -> s | CLOSED);
+    }
+
+    /** How many uses are in progress. */
+    public int inUse() {
+        return state.get() & ~CLOSED;
+    }
+
     /** Whether closing has begun. */
     public boolean isClosed() {
         return (state.get() & CLOSED) != 0;

@@ -1,0 +1,313 @@
+package dev.jaio;
+
+import dev.jaio.internal.engine.Engine;
+import dev.jaio.internal.engine.EngineCounters;
+import dev.jaio.internal.engine.KernelAioEngine;
+import dev.jaio.internal.engine.ThreadPoolEngine;
+import java.lang.ref.Cleaner;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs file requests for {@link AsyncFile}s: on kernel AIO where it is usable, else on a thread pool
+ * with the same results and errors.
+ *
+ * <p>The kernel AIO engine owns one or more AIO contexts, each driven by one thread (an event loop)
+ * that gathers the requests issued since its last turn into one io_submit call and reaps completions
+ * from the kernel's completion ring. A burst of requests from one thread, or from many, reaches the
+ * kernel in a few io_submit calls. At most {@link Builder#queueDepth(int)} requests per context are
+ * in the kernel at once; requests beyond that wait in the engine, and callers beyond
+ * {@link Builder#maxOutstanding(int)} wait for a completion (or fail fast, if so built). The kernel's
+ * EAGAIN never reaches the caller.
+ *
+ * <p>Futures are completed on the {@link Builder#completionExecutor(Executor) completion executor}:
+ * by default a pool owned by the engine, so a callback that blocks delays nothing but itself. With
+ * {@code Runnable::run} they complete on the event loop thread, the fastest way, for callbacks that do
+ * not block.
+ *
+ * <p>Which engine runs, and why, is a question with an answer: {@link #kind()} and
+ * {@link #fallbackReason()}. The system property {@code jaio.engine} ({@code kernel}, {@code threads},
+ * {@code auto}) overrides the builder's choice, so a whole test suite can run on either.
+ *
+ * <p>{@link #close()} fails requests not yet handed to the kernel with
+ * {@link java.nio.channels.AsynchronousCloseException}, waits for those in the kernel to complete, then
+ * destroys the contexts and stops the threads. An engine that becomes unreachable without being
+ * closed is closed by a {@link Cleaner}.
+ */
+public final class AioEngine implements AutoCloseable {
+    /** Which engine runs the requests. */
+    public enum Kind {
+        /** Linux kernel AIO (io_submit and io_getevents). */
+        KERNEL_AIO,
+        /** Blocking syscalls on a pool of threads. */
+        THREAD_POOL
+    }
+
+    /** How to choose the engine. */
+    public enum Mode {
+        /** Kernel AIO where it is usable, else the thread pool. */
+        AUTO,
+        /** Kernel AIO, or fail to build. */
+        KERNEL_AIO,
+        /** The thread pool, always. */
+        THREAD_POOL
+    }
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static volatile AioEngine defaultEngine;
+
+    private final Engine engine;
+    private final Kind kind;
+    private final String fallbackReason;
+    private final AlignedBufferPool pool;
+    private final int queueDepth;
+    private final Cleaner.Cleanable cleanable;
+
+    private AioEngine(Engine engine, Kind kind, String fallbackReason, AlignedBufferPool pool, int queueDepth) {
+        this.engine = engine;
+        this.kind = kind;
+        this.fallbackReason = fallbackReason;
+        this.pool = pool;
+        this.queueDepth = queueDepth;
+        this.cleanable = CLEANER.register(this, () -> {
+            engine.close();
+            pool.close();
+        });
+    }
+
+    /** A builder with the defaults: AUTO, queue depth 256, one context, 4x queue depth outstanding. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The engine {@link AsyncFile#open(java.nio.file.Path, java.nio.file.OpenOption...)} uses: built with
+     * the defaults on first use and never closed (its threads are daemons).
+     */
+    public static AioEngine defaultEngine() {
+        AioEngine e = defaultEngine;
+        if (e == null) {
+            synchronized (AioEngine.class) {
+                e = defaultEngine;
+                if (e == null) {
+                    try {
+                        defaultEngine = e = builder().name("jaio-default").build();
+                    } catch (AioException impossible) {
+                        throw new IllegalStateException(impossible); // AUTO falls back instead of failing
+                    }
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Which engine runs the requests. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Why the thread-pool engine runs instead of kernel AIO; empty when kernel AIO runs or the pool was asked for. */
+    public Optional<String> fallbackReason() {
+        return Optional.ofNullable(fallbackReason);
+    }
+
+    /** Requests per context that may be in the kernel at once. */
+    public int queueDepth() {
+        return queueDepth;
+    }
+
+    /** The aligned buffers the engine stages heap and misaligned buffers through. */
+    public AlignedBufferPool bufferPool() {
+        return pool;
+    }
+
+    /** A snapshot of the engine's counters and latency summary. */
+    public Stats stats() {
+        EngineCounters.Snapshot s = engine.counters().snapshot(engine.inFlight());
+        AioContext.Counters k = engine instanceof KernelAioEngine ka ? ka.contextCounters()
+                : new AioContext.Counters(0, 0, 0, 0, 0);
+        return new Stats(s.submitted(), s.completed(), s.failed(), s.inFlight(), k.submitCalls(),
+                k.getEventsCalls(), k.ringEvents(), k.syscallEvents(), s.blockingFallbacks(), s.latencyMeanNanos(),
+                s.latencyP50Nanos(), s.latencyP99Nanos(), s.latencyP999Nanos());
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    boolean isEngineThread() {
+        return engine.isEngineThread();
+    }
+
+    /** Closes the engine as described in the class documentation; idempotent. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "AioEngine[kind=" + kind + (fallbackReason != null ? ", fallback=" + fallbackReason : "")
+                + ", queueDepth=" + queueDepth + "]";
+    }
+
+    /**
+     * Counters, cheap enough to leave on.
+     *
+     * @param submitted         requests accepted
+     * @param completed         requests finished successfully
+     * @param failed            requests finished with an error (or aborted)
+     * @param inFlight          accepted and not finished
+     * @param submitCalls       io_submit calls
+     * @param getEventsCalls    io_getevents calls
+     * @param ringEvents        completions reaped from the ring without a syscall
+     * @param syscallEvents     completions reaped through io_getevents
+     * @param blockingFallbacks buffered requests handed to a blocking thread because the kernel would block
+     * @param latencyMeanNanos  mean time from issue to completion
+     * @param latencyP50Nanos   median (histogram bucket upper bound, within about 19%)
+     * @param latencyP99Nanos   99th percentile, likewise
+     * @param latencyP999Nanos  99.9th percentile, likewise
+     */
+    public record Stats(long submitted, long completed, long failed, long inFlight, long submitCalls,
+                        long getEventsCalls, long ringEvents, long syscallEvents, long blockingFallbacks,
+                        long latencyMeanNanos, long latencyP50Nanos, long latencyP99Nanos, long latencyP999Nanos) {
+    }
+
+    /** Configures an {@link AioEngine}. */
+    public static final class Builder {
+        private Mode mode = Mode.AUTO;
+        private int queueDepth = 256;
+        private int contexts = 1;
+        private int maxOutstanding = -1;
+        private boolean failFast;
+        private Executor completionExecutor;
+        private int blockingThreads = 4;
+        private int poolThreads = 16;
+        private String name;
+
+        private Builder() {
+        }
+
+        /** How to choose the engine (default AUTO); the {@code jaio.engine} system property overrides it. */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Requests per context in the kernel at once (default 256). */
+        public Builder queueDepth(int queueDepth) {
+            if (queueDepth < 1 || queueDepth > 65536) {
+                throw new IllegalArgumentException("queueDepth must be 1 to 65536: queueDepth=" + queueDepth);
+            }
+            this.queueDepth = queueDepth;
+            return this;
+        }
+
+        /** Kernel AIO contexts, each with its own event loop thread (default 1). */
+        public Builder contexts(int contexts) {
+            if (contexts < 1 || contexts > 256) {
+                throw new IllegalArgumentException("contexts must be 1 to 256: contexts=" + contexts);
+            }
+            this.contexts = contexts;
+            return this;
+        }
+
+        /** Requests accepted and not finished, across the engine (default 4 x queueDepth x contexts). */
+        public Builder maxOutstanding(int maxOutstanding) {
+            if (maxOutstanding < 1) {
+                throw new IllegalArgumentException("maxOutstanding must be positive: maxOutstanding=" + maxOutstanding);
+            }
+            this.maxOutstanding = maxOutstanding;
+            return this;
+        }
+
+        /**
+         * Whether a caller beyond {@code maxOutstanding} gets a future failed with
+         * {@link java.util.concurrent.RejectedExecutionException} (true) or waits (false, the default).
+         */
+        public Builder failFast(boolean failFast) {
+            this.failFast = failFast;
+            return this;
+        }
+
+        /**
+         * Where futures complete and their callbacks run: default, a pool the engine owns;
+         * {@code Runnable::run} completes them on the event loop thread (callbacks must not block).
+         */
+        public Builder completionExecutor(Executor executor) {
+            this.completionExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Threads for buffered requests that would block the event loop (default 4). */
+        public Builder blockingThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("blockingThreads must be positive: threads=" + threads);
+            }
+            this.blockingThreads = threads;
+            return this;
+        }
+
+        /** Threads of the thread-pool engine, the requests it runs at once (default 16). */
+        public Builder poolThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("poolThreads must be positive: threads=" + threads);
+            }
+            this.poolThreads = threads;
+            return this;
+        }
+
+        /** A name for the engine's threads. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Builds the engine.
+         *
+         * @throws AioException in mode KERNEL_AIO, when kernel AIO is unusable (the message says why)
+         */
+        public AioEngine build() throws AioException {
+            Mode m = modeFromProperty(mode);
+            String threadName = name != null ? name : "jaio-" + SEQUENCE.incrementAndGet();
+            int outstanding = maxOutstanding > 0 ? maxOutstanding : (int) Math.min(Integer.MAX_VALUE,
+                    4L * queueDepth * contexts);
+            AlignedBufferPool pool = new AlignedBufferPool(4096, 1 << 20, 64);
+            String reason = null;
+            if (m != Mode.THREAD_POOL) {
+                try {
+                    Engine e = new KernelAioEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
+                            blockingThreads, threadName);
+                    return new AioEngine(e, Kind.KERNEL_AIO, null, pool, queueDepth);
+                } catch (AioException e) {
+                    if (m == Mode.KERNEL_AIO) {
+                        pool.close();
+                        throw e;
+                    }
+                    reason = e.getMessage();
+                }
+            }
+            Engine e = new ThreadPoolEngine(poolThreads, outstanding, failFast, completionExecutor, threadName);
+            return new AioEngine(e, Kind.THREAD_POOL, reason, pool, queueDepth);
+        }
+
+        private static Mode modeFromProperty(Mode configured) {
+            String p = System.getProperty("jaio.engine");
+            if (p == null || p.isBlank()) {
+                return configured;
+            }
+            return switch (p.trim().toLowerCase(Locale.ROOT)) {
+                case "kernel", "aio", "kernel_aio" -> Mode.KERNEL_AIO;
+                case "threads", "thread_pool", "pool" -> Mode.THREAD_POOL;
+                case "auto" -> Mode.AUTO;
+                default -> throw new IllegalArgumentException(
+                        "jaio.engine must be kernel, threads or auto: jaio.engine=" + p);
+            };
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jaio.internal.engine;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One file request as the engines see it: what to do, on which descriptor, with which native memory,
+ * and how to finish it.
+ *
+ * <p>The engine calls {@link #complete(long)} exactly once, with the byte count or {@code -errno}, after
+ * the kernel (or a pool thread) is done with {@link #buffer}: until then the request keeps the buffer
+ * reachable, so memory the kernel writes into cannot be freed or reused under it.
+ */
+public abstract class IoRequest {
+    public static final byte READ = 0;
+    public static final byte WRITE = 1;
+    public static final byte READV = 2;
+    public static final byte WRITEV = 3;
+    public static final byte FSYNC = 4;
+    public static final byte FDSYNC = 5;
+
+    /** One of the op constants. */
+    public final byte op;
+    /** The descriptor; its owner keeps it open until {@link #complete} has run. */
+    public final int fd;
+    /** The file position (ignored by FSYNC and FDSYNC). */
+    public final long position;
+    /** The native buffer, or for READV/WRITEV the {@code struct iovec} array. */
+    public final MemorySegment buffer;
+    /** Bytes to transfer, or for READV/WRITEV the number of iovecs. */
+    public final long length;
+    /** RWF_* flags for aio_rw_flags. */
+    public int rwFlags;
+    /** When the request was issued, for the latency summary. */
+    long startNanos;
+    /** Whether the request holds an admission permit. */
+    boolean admitted;
+
+    protected IoRequest(byte op, int fd, long position, MemorySegment buffer, long length, int rwFlags) {
+        this.op = op;
+        this.fd = fd;
+        this.position = position;
+        this.buffer = buffer;
+        this.length = length;
+        this.rwFlags = rwFlags;
+    }
+
+    /** Finishes the request with its result: bytes transferred, or {@code -errno}. Called once. */
+    protected abstract void complete(long result);
+
+    /**
+     * Fails the request before it reached the kernel, with an exception that is not an errno (the file
+     * or engine was closed, the queue was full). Called at most once, instead of {@link #complete}.
+     */
+    protected abstract void abort(Throwable cause);
+
+    /** Runs the request on the calling thread with a blocking syscall: the result or {@code -errno}. */
+    protected abstract long runBlocking();
+
+    /**
+     * Whether the request should no longer be started because its owner is closing; the engine then
+     * aborts it with {@link java.nio.channels.AsynchronousCloseException} instead of submitting it.
+     */
+    protected boolean cancelledByClose() {
+        return false;
+    }
+
+    /** The kernel refused RWF_NOWAIT for this file (EOPNOTSUPP); later requests should not set it. */
+    protected void nowaitUnsupported() {
+    }
+
+    /** The syscall name of the request, for error messages. */
+    public String opName() {
+        return switch (op) {
+            case READ -> "pread";
+            case WRITE -> "pwrite";
+            case READV -> "preadv";
+            case WRITEV -> "pwritev";
+            case FSYNC -> "fsync";
+            case FDSYNC -> "fdatasync";
+            default -> "op " + op;
+        };
+    }
+}
