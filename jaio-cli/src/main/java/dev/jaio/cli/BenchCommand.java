@@ -14,6 +14,7 @@ import dev.jaio.cli.bench.Units;
 import dev.jaio.cli.bench.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream err = System.err;
+        PrintWriter err = spec.commandLine().getErr();
         Workload base;
         try {
             base = workload(filename != null ? filename : Path.of("jaio-bench.dat"));
@@ -146,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "jaio bench: laid out %s (%s) in %.1f s%n", file, Units.formatBytes(layout),
                         (System.nanoTime() - t0) / 1e9);
             }
-            PrintStream progress = isTerminal() ? err : null;
+            PrintStream progress = isTerminal() ? System.err : null;
             List<JobResult> all = new ArrayList<>();
             List<SvgChart.Point> points = new ArrayList<>();
             for (Workload w0 : grid) {
@@ -171,12 +172,14 @@ final class BenchCommand implements Callable<Integer> {
             }
             return Main.EXIT_OK;
         } catch (BenchException e) {
+            err.flush();
             err.println("jaio bench: " + e.getMessage());
             return Main.EXIT_FAILURE;
         } catch (IOException e) {
             err.println("jaio bench: " + e);
             return Main.EXIT_FAILURE;
         } finally {
+            err.flush();
             if (tempDir != null) {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(tempDir);
@@ -188,8 +191,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private void emit(String text, boolean append) throws IOException {
         if (output == null) {
-            System.out.print(text);
-            System.out.flush();
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(text);
+            out.flush();
         } else if (append && !firstEmit) {
             Files.writeString(output, text, java.nio.file.StandardOpenOption.APPEND);
         } else {
@@ -243,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    private void writeChart(List<SvgChart.Point> points, PrintStream err) throws IOException {
+    private void writeChart(List<SvgChart.Point> points, PrintWriter err) throws IOException {
         String xKey = xKey();
         boolean numeric = xKey.equals("iodepth") || xKey.equals("numjobs");
         Workload first = workload(Path.of("-"));

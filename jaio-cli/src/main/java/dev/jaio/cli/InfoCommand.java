@@ -10,7 +10,7 @@ import dev.jaio.JaioOpenOption;
 import dev.jaio.NativeFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -37,12 +38,23 @@ final class InfoCommand implements Callable<Integer> {
     /** The RWF_* flags probed, in the kernel's order. */
     static final Map<String, Integer> RWF_FLAGS = rwfFlags();
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Parameters(arity = "0..1", paramLabel = "PATH", description = "A directory or file to examine (default: the current directory).")
     Path path;
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
+        try {
+            return examine();
+        } finally {
+            spec.commandLine().getOut().flush();
+        }
+    }
+
+    private int examine() {
+        PrintWriter out = spec.commandLine().getOut();
         Path target = (path != null ? path : Path.of("")).toAbsolutePath().normalize();
         out.println("jaio " + new Main.Version().getVersion()[0].substring("jaio ".length()));
         out.println("kernel:            " + readProc("/proc/sys/kernel/osrelease").orElse("unknown") + " ("
