@@ -77,8 +77,10 @@ for ((r = 1; r <= rounds; r++)); do
       run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio; run_fio "$name.r$r" "$rw" "$bs" "$depth"
     fi
     if [ "$name" = "randread-4k-qd32" ]; then
+      # For the CPU bars against the JDK, and aio-raw (a bare context loop) to show what the engine costs.
       run_jaio "$name.r$r" "$rw" "$bs" "$depth" jdk-threads
       run_jaio "$name.r$r" "$rw" "$bs" "$depth" jdk-async
+      run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio-raw
     fi
   done
 done
@@ -129,13 +131,20 @@ for d in depths:
         bar(f"{name}: p50 latency jaio - fio lat (both from issue) us", diff, "<= 5", diff <= 5)
         diff2 = a["clat_p50_us"] - f["clat_p50_us"]
         bar(f"{name}: p50 latency jaio - fio clat (fio's excludes io_submit) us", diff2, "<= 5", diff2 <= 5)
+info = []
 if "32" in depths:
     a = median("randread-4k-qd32", "aio", "read")
+    f32 = median("randread-4k-qd32", "fio", "read")
     for eng, need in (("jdk-threads", 2.0), ("jdk-async", 3.0)):
         e = median("randread-4k-qd32", eng, "read")
         table.append((f"randread-4k-qd32 {eng}", None, e))
         r = ratio(a["ios_per_cpu_ms"], e["ios_per_cpu_ms"])
         bar(f"randread-4k-qd32: I/Os per CPU-ms aio/{eng}", r, f">= {need:.1f}", r >= need)
+    raw = median("randread-4k-qd32", "aio-raw", "read")
+    table.append(("randread-4k-qd32 aio-raw", None, raw))
+    info = [("randread-4k-qd32: IOPS aio-raw/fio (no bar: a bare context, for reference)", ratio(raw["iops"], f32["iops"])),
+            ("randread-4k-qd32: I/Os per CPU-ms aio-raw/fio (no bar)", ratio(raw["ios_per_cpu_ms"], f32["ios_per_cpu_ms"])),
+            ("randread-4k-qd32: I/Os per CPU-ms aio/aio-raw (the engine's cost; no bar)", ratio(a["ios_per_cpu_ms"], raw["ios_per_cpu_ms"]))]
 for rw, direction in (("read", "read"), ("write", "write")):
     name = f"{rw}-1m-qd{seq_depth}"
     f, a = median(name, "fio", direction), median(name, "aio", direction)
@@ -158,4 +167,6 @@ print("| bar | measured | target | result |")
 print("|---|---:|---:|---|")
 for label, value, target, verdict, unit in rows:
     print(f"| {label} | {value:.2f} | {target} | {verdict} |")
+for label, value in info:
+    print(f"| {label} | {value:.2f} | - | info |")
 PY
