@@ -4,6 +4,7 @@
 #
 # Usage: bench/compare-fio.sh [--dir DIR] [--size SIZE] [--runtime SECONDS] [--ramp SECONDS] [--rounds N]
 #                             [--depths "1 32 128"] [--seq-depth N] [--out DIR] [--keep-file]
+#        bench/compare-fio.sh --analyze DIR [--rounds N] [--depths ...] [--seq-depth N]   (tables only, no runs)
 # Needs: fio (installed with apt-get when missing), python3 (to read the JSON), a JDK 22+ for ./jaio.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ depths="1 32 128"
 seq_depth=8
 out=""
 keep_file=0
+analyze=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,11 +31,15 @@ while [ $# -gt 0 ]; do
     --seq-depth) seq_depth=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --keep-file) keep_file=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --analyze) analyze=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "compare-fio: unknown option: $1" >&2; exit 2 ;;
   esac
 done
 
+if [ -n "$analyze" ]; then
+  out=$analyze
+else
 if ! command -v fio >/dev/null 2>&1; then
   echo "compare-fio: fio is missing; installing it with apt-get" >&2
   apt-get update && apt-get install -y fio
@@ -54,13 +60,17 @@ fio --name=layout --filename="$file" --size="$size" --rw=write --bs=1M --direct=
 
 common=(--filename="$file" --size="$size" --direct=1 --runtime="$runtime" --ramp_time="$ramp" --time_based)
 
+# A run that fails (the machine is shared: another process may hold every AIO slot for a moment) is
+# reported and left out of the medians; the rounds go on.
 run_fio() { # name rw bs depth
   fio --name="$1" --rw="$2" --bs="$3" --iodepth="$4" --ioengine=libaio --lat_percentiles=1 \
-      "${common[@]}" --output-format=json --output="$out/$1.fio.json" >/dev/null
+      "${common[@]}" --output-format=json --output="$out/$1.fio.json" >/dev/null 2>"$out/$1.fio.err" \
+    || { echo "compare-fio: fio $1 failed: $(tail -n1 "$out/$1.fio.err")" >&2; rm -f "$out/$1.fio.json"; }
 }
 run_jaio() { # name rw bs depth engine
   "$root/jaio" bench --rw="$2" --bs="$3" --iodepth="$4" --ioengine="$5" \
-      "${common[@]}" --output-format=json --output="$out/$1.$5.json" </dev/null >/dev/null
+      "${common[@]}" --output-format=json --output="$out/$1.$5.json" </dev/null >/dev/null 2>"$out/$1.$5.err" \
+    || { echo "compare-fio: jaio $5 $1 failed: $(tail -n1 "$out/$1.$5.err")" >&2; rm -f "$out/$1.$5.json"; }
 }
 
 cases=()
@@ -84,6 +94,7 @@ for ((r = 1; r <= rounds; r++)); do
     fi
   done
 done
+fi
 
 python3 - "$out" "$rounds" "$seq_depth" $depths <<'PY'
 import json, statistics, sys, os
@@ -105,9 +116,17 @@ def metrics(path, direction):
             "clat_p50_us": pct("clat_ns") / 1000.0, "lat_p50_us": pct("lat_ns") / 1000.0,
             "cpu_pct": j["usr_cpu"] + j["sys_cpu"]}
 
+KEYS = ("iops", "bw", "ios_per_cpu_ms", "clat_p50_us", "lat_p50_us", "cpu_pct")
+missing = []
+
 def median(name, tool, direction):
-    runs = [metrics(os.path.join(out, f"{name}.r{r}.{tool}.json"), direction) for r in range(1, rounds + 1)]
-    return {k: statistics.median(x[k] for x in runs) for k in runs[0]}
+    paths = [os.path.join(out, f"{name}.r{r}.{tool}.json") for r in range(1, rounds + 1)]
+    runs = [metrics(p, direction) for p in paths if os.path.exists(p)]
+    if len(runs) < rounds:
+        missing.append(f"{name} {tool}: {rounds - len(runs)} of {rounds} runs missing (failed or not run)")
+    if not runs:
+        return {k: float("nan") for k in KEYS}
+    return {k: statistics.median(x[k] for x in runs) for k in KEYS}
 
 rows = []
 def bar(label, value, target, ok, unit=""):
@@ -169,4 +188,6 @@ for label, value, target, verdict, unit in rows:
     print(f"| {label} | {value:.2f} | {target} | {verdict} |")
 for label, value in info:
     print(f"| {label} | {value:.2f} | - | info |")
+for m in missing:
+    print(f"note: {m} (left out of the medians)")
 PY
