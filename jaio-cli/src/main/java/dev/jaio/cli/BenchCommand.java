@@ -120,6 +120,9 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Whether nothing has been written to {@code --output} yet: the first report replaces the file. */
+    private boolean firstEmit = true;
+
     /** fio's report formats. */
     enum OutputFormat { NORMAL, JSON }
 
@@ -186,8 +189,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
     }
-
-    private boolean firstEmit = true;
 
     private void emit(String text, boolean append) throws IOException {
         if (output == null) {
