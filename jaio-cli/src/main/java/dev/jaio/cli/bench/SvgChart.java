@@ -56,18 +56,22 @@ public final class SvgChart {
             xs.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
         }
         int width = MARGIN_L + PANEL_W + GAP + PANEL_W + 40;
+        List<String> titleLines = wrap(title, (width - MARGIN_L) / 9);
+        int top = MARGIN_T + 18 * (titleLines.size() - 1);
         int legendH = 20 * series.size() + 10;
-        int height = MARGIN_T + PANEL_H + MARGIN_B + legendH;
+        int height = top + PANEL_H + MARGIN_B + legendH;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
-                MARGIN_L, escape(title)));
-        panel(svg, MARGIN_L, "IOPS", xName, numericX, xs, series, true);
-        panel(svg, MARGIN_L + PANEL_W + GAP, "p99 completion latency (us)", xName, numericX, xs, series, false);
+        for (int t = 0; t < titleLines.size(); t++) {
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
+                    MARGIN_L, 24 + 18 * t, escape(titleLines.get(t))));
+        }
+        panel(svg, MARGIN_L, top, "IOPS", xName, numericX, xs, series, true);
+        panel(svg, MARGIN_L + PANEL_W + GAP, top, "p99 completion latency (us)", xName, numericX, xs, series, false);
         int i = 0;
-        int ly = MARGIN_T + PANEL_H + MARGIN_B;
+        int ly = top + PANEL_H + MARGIN_B;
         for (String name : series.keySet()) {
             String color = COLORS[i % COLORS.length];
             int y = ly + 20 * i;
@@ -81,9 +85,8 @@ public final class SvgChart {
         return svg.toString();
     }
 
-    private static void panel(StringBuilder svg, int left, String yName, String xName, boolean numericX,
+    private static void panel(StringBuilder svg, int left, int top, String yName, String xName, boolean numericX,
                               List<String> xs, Map<String, List<Point>> series, boolean iops) {
-        int top = MARGIN_T;
         int bottom = top + PANEL_H;
         double max = 0;
         for (List<Point> ps : series.values()) {
@@ -130,6 +133,22 @@ public final class SvgChart {
             svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
                     + "stroke-width=\"2\"/>%n", path, color));
         }
+    }
+
+    /** Splits {@code text} into lines of at most {@code max} characters, at spaces where it can. */
+    static List<String> wrap(String text, int max) {
+        List<String> lines = new ArrayList<>();
+        String rest = text;
+        while (rest.length() > max) {
+            int cut = rest.lastIndexOf(' ', max);
+            if (cut <= 0) {
+                cut = max;
+            }
+            lines.add(rest.substring(0, cut).strip());
+            rest = rest.substring(cut).strip();
+        }
+        lines.add(rest);
+        return lines;
     }
 
     private static double value(Point p, boolean iops) {

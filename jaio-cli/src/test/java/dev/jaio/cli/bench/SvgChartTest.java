@@ -21,6 +21,12 @@ class SvgChartTest {
     }
 
     @Test
+    void shouldWrapLongTitlesAtSpaces() {
+        assertEquals(List.of("jaio bench: randread,", "sweep iodepth=1,4"), SvgChart.wrap("jaio bench: randread, sweep iodepth=1,4", 22));
+        assertEquals(List.of("short"), SvgChart.wrap("short", 22));
+    }
+
+    @Test
     void shouldRoundAxisMaximaUpToOneTwoOrFive() {
         assertEquals(100_000, SvgChart.niceCeiling(90_000));
         assertEquals(200, SvgChart.niceCeiling(101));
