@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
                     + "that issues a request to its completion (fio's lat).",
             "Examples:",
             "  jaio bench --rw=randread --bs=4k --iodepth=128 --ioengine=aio-raw",
-            "  jaio bench --sweep iodepth=1,4,16,32,128 --sweep ioengine=aio,jdk-threads --chart=qd.svg",
+            "  jaio bench --sweep iodepth=1,4,16,32,128 --sweep ioengine=aio,jdk-threads",
             "  jaio bench --filename=/data/f --size=1G --rw=read --bs=1M --output-format=json"})
 final class BenchCommand implements Callable<Integer> {
     /** The size of the temporary file when none is given: laid out in well under a second here. */
@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Requests kept in flight per job. Default: ${DEFAULT-VALUE}.")
     int iodepth;
 
-    @Option(names = "--direct", defaultValue = "1", paramLabel = "0|1", converter = FioBoolean.class,
+    @Option(names = "--direct", defaultValue = "1", arity = "1", paramLabel = "0|1", converter = FioBoolean.class,
             description = "O_DIRECT. Default: ${DEFAULT-VALUE}.")
     boolean direct;
 

@@ -80,6 +80,9 @@ class BenchCommandTest {
         assertEquals(EngineKind.JDK_VTHREADS, w.engine());
         assertFalse(w.timeBased());
         assertEquals(BenchCommand.OutputFormat.JSON, parse("--output-format=json").outputFormat);
+        assertFalse(parse("--direct", "0").direct, "a value after a space, as fio's users may write it");
+        assertTrue(parse("--direct", "true").direct);
+        assertTrue(parse("--time_based").timeBased, "--time_based alone turns it on, as in fio");
     }
 
     @Test
