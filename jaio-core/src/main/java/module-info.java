@@ -6,4 +6,5 @@
  */
 module dev.jaio {
     exports dev.jaio;
+    exports dev.jaio.nio;
 }

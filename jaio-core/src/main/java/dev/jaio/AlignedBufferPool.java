@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * is sliced to the size asked for. Larger requests get a buffer of their own, freed by the garbage
  * collector once released and unreachable. Each class keeps at most {@code maxPerClass} idle buffers.
  *
- * <p>Memory is freed only when it cannot be in use: {@link #close()} frees the pool's memory once every
- * buffer handed out has been released, so a buffer the kernel is still writing into stays allocated.
+ * <p>Memory is freed only when it cannot be in use: every buffer is memory of an automatic arena, which
+ * the garbage collector frees once nothing references it. A buffer the kernel is still writing into is
+ * referenced by its request, so it stays allocated even if its owner released it or closed the pool;
+ * {@link AsyncFile} therefore hands pool buffers to the kernel as they are, without staging.
  */
 public final class AlignedBufferPool implements AutoCloseable {
     private final int alignment;
@@ -27,10 +29,8 @@ public final class AlignedBufferPool implements AutoCloseable {
     private final int minShift;
     private final ConcurrentLinkedQueue<MemorySegment>[] idle;
     private final AtomicInteger[] idleCounts;
-    private final Arena arena = Arena.ofShared();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean freed = new AtomicBoolean();
     private final AtomicLong allocatedBytes = new AtomicLong();
 
     /** A pool of 4096-aligned buffers up to 1 MiB, 64 idle per size. */
@@ -80,6 +80,11 @@ public final class AlignedBufferPool implements AutoCloseable {
         return allocatedBytes.get();
     }
 
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Buffers handed out and not yet released. */
     public int outstanding() {
         return outstanding.get();
@@ -113,7 +118,7 @@ public final class AlignedBufferPool implements AutoCloseable {
             idleCounts[cls].decrementAndGet();
         } else {
             long classSize = 1L << (cls + minShift);
-            whole = arena.allocate(classSize, alignment);
+            whole = Arena.ofAuto().allocate(classSize, alignment);
             allocatedBytes.addAndGet(classSize);
         }
         return new Buffer(this, whole, whole.asSlice(0, size), cls);
@@ -132,35 +137,24 @@ public final class AlignedBufferPool implements AutoCloseable {
             idle[buffer.sizeClass].offer(buffer.whole);
         } else if (buffer.sizeClass >= 0 && !closed.get()) {
             idleCounts[buffer.sizeClass].decrementAndGet();
-            // Dropped: the pool's arena keeps the memory until the pool is closed.
+            // Dropped: the garbage collector frees it.
         }
         releaseOutstanding();
     }
 
     private void releaseOutstanding() {
-        if (outstanding.decrementAndGet() == 0 && closed.get()) {
-            freeArena();
-        }
-    }
-
-    private void freeArena() {
-        if (freed.compareAndSet(false, true)) {
-            arena.close();
-        }
+        outstanding.decrementAndGet();
     }
 
     /**
-     * Stops handing out buffers and frees the pool's memory as soon as every buffer handed out has been
-     * released (at once if none is out). Idempotent.
+     * Stops handing out buffers and drops the idle ones, whose memory the garbage collector then frees;
+     * buffers still out stay valid for as long as they are referenced. Idempotent.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             for (ConcurrentLinkedQueue<MemorySegment> q : idle) {
                 q.clear();
-            }
-            if (outstanding.get() == 0) {
-                freeArena();
             }
         }
     }

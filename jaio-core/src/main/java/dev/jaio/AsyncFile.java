@@ -39,8 +39,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * position or length reads the aligned range around it; an O_DIRECT write at an unaligned position or
  * length fails with EINVAL, since it would need a read-modify-write that is not atomic.
  *
- * <p>While a request is in progress the buffer stays reachable and its memory allocated: the request
- * holds it until the kernel is done. Do not change or reuse a buffer before its future completes.
+ * <p>The kernel writes into a buffer only if nothing can free its memory before the request completes:
+ * memory of an automatic or the global arena, a direct {@link ByteBuffer}, or a buffer from an
+ * {@link AlignedBufferPool}, which the request keeps reachable until the kernel is done. Memory of an
+ * arena the caller can close ({@link Arena#ofShared()}, {@link Arena#ofConfined()}) is staged: the
+ * kernel works on jaio's memory, and the data is copied in at issue or out at completion, so closing the
+ * arena early costs the request its data (its future fails with {@link IllegalStateException}), never
+ * memory safety. A read into a confined segment is refused, since only its owner thread may fill it.
+ * Do not change or reuse a buffer before its future completes.
  *
  * <h2>Buffered files</h2>
  * Without O_DIRECT, the kernel would block io_submit on a cache miss. Buffered requests are submitted
@@ -167,9 +173,7 @@ public final class AsyncFile implements AutoCloseable {
     public CompletableFuture<Integer> read(MemorySegment dst, long position) {
         Objects.requireNonNull(dst, "dst");
         checkPosition(position);
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only destination");
-        }
+        checkFillable(dst);
         checkReadable();
         CompletableFuture<Integer> future = new CompletableFuture<>();
         issueRead(dst, null, position, future);
@@ -204,9 +208,11 @@ public final class AsyncFile implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read-only buffer");
         }
+        MemorySegment segment = MemorySegment.ofBuffer(dst);
+        checkFillable(segment);
         checkReadable();
         CompletableFuture<Integer> future = new CompletableFuture<>();
-        issueRead(MemorySegment.ofBuffer(dst), dst, position, future);
+        issueRead(segment, dst, position, future);
         return future;
     }
 
@@ -230,9 +236,7 @@ public final class AsyncFile implements AutoCloseable {
         checkPosition(position);
         checkReadable();
         for (MemorySegment d : dsts) {
-            if (Objects.requireNonNull(d, "dst").isReadOnly()) {
-                throw new IllegalArgumentException("read-only destination");
-            }
+            checkFillable(Objects.requireNonNull(d, "dst"));
         }
         CompletableFuture<Long> future = new CompletableFuture<>();
         issueVectored(List.copyOf(dsts), position, future, true);
@@ -292,7 +296,7 @@ public final class AsyncFile implements AutoCloseable {
                 stage = stage(end - start);
             } catch (RuntimeException e) {
                 guard.release();
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             r = new Request(IoRequest.READ, start, stage.segment(), end - start, readFlags(), future);
@@ -325,7 +329,7 @@ public final class AsyncFile implements AutoCloseable {
                 stage = stage(length);
             } catch (RuntimeException e) {
                 guard.release();
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             MemorySegment.copy(src, 0, stage.segment(), 0, length);
@@ -378,7 +382,7 @@ public final class AsyncFile implements AutoCloseable {
                 stage = stage(end - start);
             } catch (RuntimeException e) {
                 guard.release();
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             if (!read) {
@@ -405,14 +409,50 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     private boolean usableAsIs(MemorySegment buffer, long position) {
-        if (!buffer.isNative()) {
+        if (!buffer.isNative() || !freedOnlyByGc(buffer)) {
             return false;
         }
         return !direct || alignment.accepts(buffer, position);
     }
 
+    /**
+     * Whether a segment's memory is freed only once the segment is unreachable (automatic and global
+     * arenas, direct buffers), so that holding the segment keeps the memory the kernel writes into.
+     * Segments of arenas a caller can close are not, and are staged.
+     */
+    static boolean freedOnlyByGc(MemorySegment segment) {
+        String session = segment.scope().getClass().getName();
+        return session.equals("jdk.internal.foreign.ImplicitSession")
+                || session.startsWith("jdk.internal.foreign.GlobalSession");
+    }
+
+    private static boolean isConfined(MemorySegment segment) {
+        return segment.scope().getClass().getName().equals("jdk.internal.foreign.ConfinedSession");
+    }
+
+    private static void checkFillable(MemorySegment dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only destination");
+        }
+        if (isConfined(dst)) {
+            throw new IllegalArgumentException("a segment of a confined arena can be filled only by its owner "
+                    + "thread, and reads complete on another; use Arena.ofShared(), Arena.ofAuto() or an "
+                    + "AlignedBufferPool buffer");
+        }
+    }
+
     private AlignedBufferPool.Buffer stage(long size) {
         return (ownPool != null ? ownPool : engine.bufferPool()).acquire(size);
+    }
+
+    /** A closed engine's pool refuses buffers: to the caller that is the engine being closed. */
+    private Throwable stagingFailure(RuntimeException e) {
+        if (e instanceof IllegalStateException && engine.bufferPool().isClosed()) {
+            ClosedChannelException closed = new ClosedChannelException();
+            closed.initCause(e);
+            return closed;
+        }
+        return e;
     }
 
     private int readFlags() {
@@ -497,7 +537,8 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    private void closeNative() throws IOException {
+    /** Closes the descriptor once; a second caller returns only when the first has finished. */
+    private synchronized void closeNative() throws IOException {
         if (nativeClosed.compareAndSet(false, true)) {
             if (ownPool != null) {
                 ownPool.close();
@@ -621,11 +662,16 @@ public final class AsyncFile implements AutoCloseable {
 
         @Override
         protected long runBlocking() {
+            // By address, as the kernel sees it through an iocb: the caller's segment may belong to a confined
+            // arena of another thread, which a downcall on this thread would refuse; its memory stays
+            // allocated until the future completes, as the class documentation requires.
+            MemorySegment mem = op == READ || op == WRITE
+                    ? MemorySegment.ofAddress(buffer.address()).reinterpret(length) : buffer;
             long r;
             do {
                 r = switch (op) {
-                    case READ -> LibC.pread(fd, buffer, length, position);
-                    case WRITE -> LibC.pwrite(fd, buffer, length, position);
+                    case READ -> LibC.pread(fd, mem, length, position);
+                    case WRITE -> LibC.pwrite(fd, mem, length, position);
                     case READV -> LibC.preadv2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
                     case WRITEV -> LibC.pwritev2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
                     case FSYNC -> LibC.fsync(fd);

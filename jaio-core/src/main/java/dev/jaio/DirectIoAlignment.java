@@ -16,6 +16,11 @@ public record DirectIoAlignment(int memory, int offset) {
     /** The alignment jaio assumes when nothing better is known. */
     public static final DirectIoAlignment DEFAULT = new DirectIoAlignment(4096, 4096);
 
+    /**
+     * Checks both alignments.
+     *
+     * @throws IllegalArgumentException if either is not a positive power of two
+     */
     public DirectIoAlignment {
         if (memory <= 0 || Integer.bitCount(memory) != 1 || offset <= 0 || Integer.bitCount(offset) != 1) {
             throw new IllegalArgumentException("alignments must be powers of two: memory=" + memory + " offset=" + offset);

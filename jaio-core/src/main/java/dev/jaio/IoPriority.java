@@ -2,10 +2,14 @@ package dev.jaio;
 
 /**
  * I/O priorities for {@link Iocb#ioPriority(int)} ({@code IOCB_FLAG_IOPRIO}), as ioprio_set(2) defines
- * them: a class in bits 13-15 and a level (0 highest, 7 lowest) in the low bits.
+ * them: a class in bits 13-15, a level (0 highest, 7 lowest) in bits 0-2, and, since Linux 6.5, a hint
+ * in bits 3-12.
  *
- * <p>The kernel checks a request's priority at io_submit: the real-time class needs CAP_SYS_ADMIN or
- * CAP_SYS_NICE (else EPERM), and an unknown class or a level above 7 is EINVAL.
+ * <p>The kernel checks a request's priority at io_submit (fs/aio.c {@code aio_prep_rw} calls
+ * {@code ioprio_check_cap}), which then fails: the real-time class needs CAP_SYS_ADMIN or CAP_SYS_NICE
+ * (else EPERM); an unknown class (4 to 7), or class NONE with a non-zero level, is EINVAL. Because bits
+ * 3-12 are a hint on Linux 6.5 and later, {@code of(CLASS_BE, 8)} is not an invalid level there but level
+ * 0 with hint 1, and is accepted; older kernels treat bits 0-12 as the level and refuse it with EINVAL.
  */
 public final class IoPriority {
     private IoPriority() {
@@ -52,8 +56,18 @@ public final class IoPriority {
         return (ioprio >>> CLASS_SHIFT) & 0x7;
     }
 
-    /** The level of an ioprio value. */
+    /** The level of an ioprio value (bits 0-2), as Linux 6.5 and later read it. */
     public static int levelOf(int ioprio) {
+        return ioprio & (LEVELS - 1);
+    }
+
+    /** The hint of an ioprio value (bits 3-12, {@code IOPRIO_PRIO_HINT}; Linux 6.5+). */
+    public static int hintOf(int ioprio) {
+        return (ioprio >>> 3) & 0x3ff;
+    }
+
+    /** The data of an ioprio value: level and hint, bits 0-12 ({@code IOPRIO_PRIO_DATA}). */
+    public static int dataOf(int ioprio) {
         return ioprio & ((1 << CLASS_SHIFT) - 1);
     }
 }

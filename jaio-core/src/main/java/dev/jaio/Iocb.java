@@ -109,6 +109,8 @@ public final class Iocb {
     public static final int RWF_NOAPPEND = 0x00000020;
     /** {@code RWF_ATOMIC}: write all or nothing (untorn writes); Linux 6.11+, where the file supports it. */
     public static final int RWF_ATOMIC = 0x00000040;
+    /** {@code RWF_DONTCACHE}: buffered I/O that drops its pages from the cache once done; Linux 6.14+. */
+    public static final int RWF_DONTCACHE = 0x00000080;
 
     private final MemorySegment segment;
     private Object bufferRef;

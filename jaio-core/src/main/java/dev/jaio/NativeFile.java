@@ -66,11 +66,13 @@ public final class NativeFile implements Closeable {
      * @throws java.nio.file.NoSuchFileException        the file does not exist and CREATE was not given
      * @throws java.nio.file.FileAlreadyExistsException CREATE_NEW and the file exists
      * @throws java.nio.file.AccessDeniedException      permission denied (EACCES, EPERM)
-     * @throws java.nio.file.FileSystemException        the path names a directory
+     * @throws java.nio.file.FileSystemException        the path names a directory, or anything but a
+     *                                                  regular file or a block device
      * @throws AioException                             any other errno, such as EINVAL when the file
-     *                                                  system refuses O_DIRECT
+     *                                                  system refuses O_DIRECT (procfs, sysfs)
      * @throws IllegalArgumentException                 an invalid combination (APPEND with READ or
-     *                                                  TRUNCATE_EXISTING) or an unknown option
+     *                                                  TRUNCATE_EXISTING)
+     * @throws UnsupportedOperationException            an option NativeFile does not know
      */
     public static NativeFile open(Path path, OpenOption... options) throws IOException {
         return open(path, new HashSet<>(Arrays.asList(options)));
@@ -80,6 +82,10 @@ public final class NativeFile implements Closeable {
      * Opens or creates a file with open options and, on creation, the {@code "posix:permissions"}
      * attribute (as made by {@link java.nio.file.attribute.PosixFilePermissions#asFileAttribute}); the
      * default is 0666 less the umask, as the JDK does.
+     *
+     * @throws IOException                   as {@link #open(Path, OpenOption...)} does
+     * @throws UnsupportedOperationException an attribute other than {@code posix:permissions} or
+     *                                       {@code unix:permissions}, or an unknown option
      */
     public static NativeFile open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
@@ -160,10 +166,18 @@ public final class NativeFile implements Closeable {
             throw FileErrors.of("open", errno, path, -1, advice);
         }
         NativeFile file = new NativeFile(fd, path, flags, deleteOnClose);
-        if (!file.isRegularOrBlock()) {
+        int type;
+        try {
+            type = file.fileType();
+        } catch (IOException e) {
             file.close();
-            throw new java.nio.file.FileSystemException(path.toString(), null,
-                    "open: not a regular file or block device; jaio does file I/O on those only");
+            throw e;
+        }
+        if (type != Statx.S_IFREG && type != Statx.S_IFBLK) {
+            file.close();
+            throw new java.nio.file.FileSystemException(path.toString(), null, "open: "
+                    + (type == Statx.S_IFDIR ? "is a directory" : "not a regular file or block device: type=0"
+                    + Integer.toOctalString(type)) + "; jaio does I/O on regular files and block devices only");
         }
         return file;
     }
@@ -494,12 +508,10 @@ public final class NativeFile implements Closeable {
         return -1;
     }
 
-    private boolean isRegularOrBlock() throws IOException {
+    private int fileType() throws IOException {
         int fd = acquire();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = statx(fd, arena, Statx.STATX_TYPE);
-            int type = fileType(st);
-            return type == Statx.S_IFREG || type == Statx.S_IFBLK;
+            return fileType(statx(fd, arena, Statx.STATX_TYPE));
         } finally {
             release();
         }

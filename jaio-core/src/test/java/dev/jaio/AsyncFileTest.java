@@ -278,4 +278,56 @@ class AsyncFileTest {
             throw e;
         }
     }
+
+    @Test
+    void shouldRefuseReadsIntoConfinedSegmentsOnTheCallersThread() throws Exception {
+        Path p = TestFiles.patterned(dir, "a", 8192);
+        try (AsyncFile f = AsyncFile.open(p, engine, READ); Arena confined = Arena.ofConfined()) {
+            MemorySegment seg = confined.allocate(4096, 4096);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.read(seg, 0));
+            assertTrue(e.getMessage().contains("confined"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> f.read(seg.asByteBuffer(), 0));
+            // Writes from a confined segment are copied in on the caller's thread, which owns it.
+        }
+        try (AsyncFile f = AsyncFile.open(dir.resolve("w"), engine, CREATE, WRITE); Arena confined = Arena.ofConfined()) {
+            MemorySegment seg = confined.allocate(4096, 4096);
+            assertEquals(4096, f.write(seg, 0).get());
+        }
+    }
+
+    @Test
+    void shouldNeverLetTheKernelWriteIntoAnArenaClosedWhileItsReadIsInFlight() throws Exception {
+        Path p = TestFiles.patterned(dir, "big", 16 << 20);
+        try (AsyncFile f = AsyncFile.open(p, engine, READ, JaioOpenOption.DIRECT)) {
+            for (int round = 0; round < 20; round++) {
+                Arena shared = Arena.ofShared();
+                List<CompletableFuture<Integer>> fs = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    fs.add(f.read(shared.allocate(1 << 20, 4096), (long) i << 20));
+                }
+                shared.close(); // the memory is gone: the kernel must not be writing into it
+                for (CompletableFuture<Integer> x : fs) {
+                    try {
+                        assertEquals(1 << 20, x.get(30, TimeUnit.SECONDS));
+                    } catch (ExecutionException e) {
+                        assertInstanceOf(IllegalStateException.class, e.getCause(), "copy-back into a closed arena");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldHandAutomaticAndPoolMemoryToTheKernelWithoutStaging() throws Exception {
+        Path p = TestFiles.patterned(dir, "a", 1 << 16);
+        try (AsyncFile f = AsyncFile.open(p, engine, READ, JaioOpenOption.DIRECT);
+             AlignedBufferPool.Buffer pooled = engine.bufferPool().acquire(4096)) {
+            assertTrue(AsyncFile.freedOnlyByGc(Arena.ofAuto().allocate(8)));
+            assertTrue(AsyncFile.freedOnlyByGc(pooled.segment()));
+            assertTrue(AsyncFile.freedOnlyByGc(MemorySegment.ofBuffer(ByteBuffer.allocateDirect(8))));
+            assertTrue(!AsyncFile.freedOnlyByGc(arena.allocate(8)));
+            assertEquals(4096, f.read(pooled.segment(), 4096).get());
+            assertEquals(TestFiles.patternByte(4096), pooled.segment().get(ValueLayout.JAVA_BYTE, 0));
+        }
+    }
 }

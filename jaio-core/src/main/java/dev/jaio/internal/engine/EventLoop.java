@@ -58,6 +58,8 @@ final class EventLoop implements Runnable {
     final Thread thread;
     private volatile boolean stopping;
     private int inKernel;
+    /** Whether the wake-up POLL is in the kernel; re-armed with the next batch, or alone before sleeping. */
+    private boolean pollArmed;
 
     EventLoop(KernelAioEngine engine, AioContext ctx, int depth, String name) throws java.io.IOException {
         this.engine = engine;
@@ -78,8 +80,8 @@ final class EventLoop implements Runnable {
             freeSlots[i] = depth - 1 - i;
         }
         this.freeTop = depth;
-        this.pointers = arena.allocate(JAVA_LONG, depth);
-        this.batchSlots = new int[depth];
+        this.pointers = arena.allocate(JAVA_LONG, depth + 1);
+        this.batchSlots = new int[depth + 1];
         this.events = IoEventArray.allocate(arena, depth + 1);
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
     }
@@ -124,6 +126,9 @@ final class EventLoop implements Runnable {
                 if (stopping && inKernel == 0 && incoming.isEmpty()) {
                     break;
                 }
+                if (!pollArmed && !stopping) {
+                    armWakeup();
+                }
                 sleeping.set(true);
                 if (!incoming.isEmpty() || stopping) {
                     sleeping.set(false);
@@ -148,6 +153,7 @@ final class EventLoop implements Runnable {
     private void armWakeup() throws AioException {
         pollIocb.prepPoll(wakeup.fd(), POLLIN).data(WAKE_TOKEN);
         ctx.submit(pollIocb);
+        pollArmed = true;
     }
 
     private boolean drainIncoming() {
@@ -164,7 +170,7 @@ final class EventLoop implements Runnable {
         return any;
     }
 
-    private boolean submitPending() {
+    private boolean submitPending() throws AioException {
         if (stopping && !pending.isEmpty()) {
             IoRequest r;
             while ((r = pending.poll()) != null) {
@@ -191,21 +197,41 @@ final class EventLoop implements Runnable {
             pointers.setAtIndex(JAVA_LONG, count, slots[slot].address());
             batchSlots[count++] = slot;
         }
+        if (count == 0) {
+            return false;
+        }
+        if (!pollArmed) {
+            // Re-arm the wake-up POLL in the same io_submit as the batch.
+            pollIocb.prepPoll(wakeup.fd(), POLLIN).data(WAKE_TOKEN);
+            pointers.setAtIndex(JAVA_LONG, count, pollIocb.address());
+            batchSlots[count++] = -1;
+        }
         int done = 0;
         while (done < count) {
             try {
                 int k = ctx.submit(done == 0 ? pointers : pointers.asSlice(done * 8L), count - done);
                 counters.submitCalls.increment();
+                for (int i = done; i < done + k; i++) {
+                    if (batchSlots[i] < 0) {
+                        pollArmed = true;
+                    } else {
+                        inKernel++;
+                    }
+                }
                 done += k;
-                inKernel += k;
             } catch (AioException e) {
                 counters.submitCalls.increment();
                 if (e.errno() == Errno.EAGAIN.number() && inKernel > 0) {
                     // The ring is full: keep the rest, in order, for after the next reap.
                     for (int i = count - 1; i >= done; i--) {
-                        pending.addFirst(release(batchSlots[i]));
+                        if (batchSlots[i] >= 0) {
+                            pending.addFirst(release(batchSlots[i]));
+                        }
                     }
                     break;
+                }
+                if (batchSlots[done] < 0) {
+                    throw e; // the wake-up POLL itself was refused: the loop cannot go on
                 }
                 // The kernel refused the first remaining iocb: finish it and go on with the others.
                 IoRequest r = release(batchSlots[done++]);
@@ -269,20 +295,16 @@ final class EventLoop implements Runnable {
         }
         completer.flush();
         if (rearm) {
-            while (wakeupDrain()) {
-                // read until the counter is zero
-            }
-            if (!stopping) {
-                armWakeup();
-            }
+            pollArmed = false;
+            wakeupDrain(); // one read takes the whole counter
         }
     }
 
-    private boolean wakeupDrain() {
+    private void wakeupDrain() {
         try {
-            return wakeup.read() > 0;
+            wakeup.read();
         } catch (java.io.IOException e) {
-            return false;
+            // The eventfd is closed only when the loop ends.
         }
     }
 
@@ -292,7 +314,13 @@ final class EventLoop implements Runnable {
         r.rwFlags &= ~Iocb.RWF_NOWAIT;
         try {
             blocking.execute(() -> {
-                long res = r.runBlocking();
+                long res;
+                try {
+                    res = r.runBlocking();
+                } catch (Throwable t) {
+                    Completer.abort(counters, admission, r, t); // never leave a request without an answer
+                    return;
+                }
                 Completer.account(counters, admission, r, res);
                 Completer.run(r, res);
             });

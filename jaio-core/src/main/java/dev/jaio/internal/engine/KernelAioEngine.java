@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -96,9 +97,14 @@ public final class KernelAioEngine implements Engine {
         }
         try {
             boolean engineThread = isEngineThread();
-            r.admitted = admission.admit(engineThread);
             r.startNanos = System.nanoTime();
             counters.submitted.increment();
+            try {
+                r.admitted = admission.admit(engineThread);
+            } catch (RejectedExecutionException full) {
+                Completer.abort(counters, admission, r, full);
+                return;
+            }
             EventLoop loop = loops.length == 1 ? loops[0] : pick(engineThread);
             loop.offer(r);
         } finally {

@@ -42,9 +42,14 @@ public final class ThreadPoolEngine implements Engine {
             return;
         }
         try {
-            r.admitted = admission.admit(isEngineThread());
             r.startNanos = System.nanoTime();
             counters.submitted.increment();
+            try {
+                r.admitted = admission.admit(isEngineThread());
+            } catch (RejectedExecutionException full) {
+                Completer.abort(counters, admission, r, full);
+                return;
+            }
             pool.execute(() -> run(r));
         } catch (RejectedExecutionException e) {
             Completer.abort(counters, admission, r, new ClosedChannelException());
@@ -59,7 +64,13 @@ public final class ThreadPoolEngine implements Engine {
             return;
         }
         r.rwFlags &= ~dev.jaio.Iocb.RWF_NOWAIT;
-        long res = r.runBlocking();
+        long res;
+        try {
+            res = r.runBlocking();
+        } catch (Throwable t) {
+            Completer.abort(counters, admission, r, t); // never leave a request without an answer
+            return;
+        }
         Completer.account(counters, admission, r, res);
         if (completionExecutor == null) {
             Completer.run(r, res);

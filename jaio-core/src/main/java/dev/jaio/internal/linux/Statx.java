@@ -21,7 +21,12 @@ import java.lang.foreign.StructLayout;
  *     __u64 stx_mnt_id;                                                    // 0x90
  *     __u32 stx_dio_mem_align;   // memory buffer alignment for direct I/O // 0x98
  *     __u32 stx_dio_offset_align; // file offset alignment for direct I/O  // 0x9c
- *     __u64 __spare3[12];                                                  // 0xa0
+ *     __u64 stx_subvol;                                                    // 0xa0
+ *     __u32 stx_atomic_write_unit_min;      // RWF_ATOMIC, Linux 6.11+     // 0xa8
+ *     __u32 stx_atomic_write_unit_max;                                     // 0xac
+ *     __u32 stx_atomic_write_segments_max;                                 // 0xb0
+ *     __u32 stx_dio_read_offset_align;                                     // 0xb4
+ *     __u64 __spare3[9];                                                   // 0xb8
  * };                                                                       // 0x100
  * }
  */
@@ -32,7 +37,9 @@ public final class Statx {
     public static final int STATX_TYPE = 0x1;
     public static final int STATX_MODE = 0x2;
     public static final int STATX_SIZE = 0x200;
+    public static final int STATX_BLOCKS = 0x400;
     public static final int STATX_DIOALIGN = 0x2000;
+    public static final int STATX_WRITE_ATOMIC = 0x10000;
 
     public static final int S_IFMT = 0170000;
     public static final int S_IFREG = 0100000;
@@ -60,18 +67,26 @@ public final class Statx {
             JAVA_LONG.withName("stx_mnt_id"),
             JAVA_INT.withName("stx_dio_mem_align"),
             JAVA_INT.withName("stx_dio_offset_align"),
-            MemoryLayout.paddingLayout(96)).withName("statx");
+            JAVA_LONG.withName("stx_subvol"),
+            JAVA_INT.withName("stx_atomic_write_unit_min"),
+            JAVA_INT.withName("stx_atomic_write_unit_max"),
+            JAVA_INT.withName("stx_atomic_write_segments_max"),
+            JAVA_INT.withName("stx_dio_read_offset_align"),
+            MemoryLayout.paddingLayout(72)).withName("statx");
 
     public static final long MASK = offset("stx_mask");
     public static final long BLKSIZE = offset("stx_blksize");
     public static final long MODE = offset("stx_mode");
     public static final long SIZE = offset("stx_size");
+    public static final long BLOCKS = offset("stx_blocks");
     public static final long DEV_MAJOR = offset("stx_dev_major");
     public static final long DEV_MINOR = offset("stx_dev_minor");
     public static final long RDEV_MAJOR = offset("stx_rdev_major");
     public static final long RDEV_MINOR = offset("stx_rdev_minor");
     public static final long DIO_MEM_ALIGN = offset("stx_dio_mem_align");
     public static final long DIO_OFFSET_ALIGN = offset("stx_dio_offset_align");
+    public static final long ATOMIC_WRITE_UNIT_MIN = offset("stx_atomic_write_unit_min");
+    public static final long ATOMIC_WRITE_UNIT_MAX = offset("stx_atomic_write_unit_max");
 
     private static long offset(String field) {
         return LAYOUT.byteOffset(PathElement.groupElement(field));

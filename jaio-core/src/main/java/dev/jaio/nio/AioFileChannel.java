@@ -1,0 +1,553 @@
+package dev.jaio.nio;
+
+import dev.jaio.AioEngine;
+import dev.jaio.AsyncFile;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A blocking {@link FileChannel} whose reads, writes and forces are requests on an {@link AioEngine}: the
+ * calling thread waits for the request's future. On a virtual thread that wait parks the virtual thread
+ * and frees its carrier, where the JDK's channel would hold the carrier in pread or pwrite.
+ *
+ * <p>It behaves as the JDK's channel does: a file position for the relative methods, moved by them and
+ * kept at end of file for a channel opened with {@code APPEND}; -1 at end of file; the same argument
+ * checks and exceptions; interruption of a waiting thread closes the channel and throws
+ * {@link ClosedByInterruptException}; closing it from another thread makes a wait for a request not yet in
+ * the kernel end with {@link java.nio.channels.AsynchronousCloseException}.
+ *
+ * <h2>Delegated to the platform</h2>
+ * {@link #transferTo}, {@link #transferFrom}, {@link #map} and the locks are not engine I/O: they go to a
+ * platform {@link FileChannel} opened on first use on the same open file (through {@code /proc/self/fd},
+ * with this channel's access), and closed with this one. Locks are therefore the JDK's POSIX record locks,
+ * sharing its per-file lock table with every channel of the JVM; an interrupt during a delegated call
+ * closes this channel as well.
+ *
+ * <h2>Differences from the JDK's channel</h2>
+ * With {@code ExtendedOpenOption.DIRECT}, the JDK's channel throws an {@link IOException} for a position
+ * or length that is not a multiple of the block size, or a direct buffer whose address is not aligned
+ * (it stages heap buffers through aligned memory itself); jaio stages misaligned buffers through aligned memory and reads
+ * the aligned range around an unaligned position, so reads succeed, while a write at an unaligned
+ * position or length fails with {@code EINVAL}. Where the file system refuses O_DIRECT, jaio opens the
+ * file for buffered I/O instead of failing. Directories, FIFOs and character devices cannot be opened.
+ *
+ * <p>Thread-safe; relative reads and writes are serialized by the position, positional ones are not.
+ */
+public final class AioFileChannel extends FileChannel {
+    private final AsyncFile file;
+    private final boolean readable;
+    private final boolean writable;
+    private final boolean append;
+    private final PlatformChannel platform;
+    private final ReentrantLock positionLock = new ReentrantLock();
+    private long position;
+
+    private AioFileChannel(AsyncFile file) {
+        this.file = file;
+        this.readable = file.nativeFile().isReadable();
+        this.writable = file.nativeFile().isWritable();
+        this.append = file.nativeFile().isAppend();
+        this.platform = new PlatformChannel(file.nativeFile());
+    }
+
+    /**
+     * Opens or creates a file as {@link FileChannel#open(Path, OpenOption...)} does, on the
+     * {@linkplain AioEngine#defaultEngine() default engine}.
+     *
+     * @throws IllegalArgumentException      for an invalid combination of options
+     * @throws UnsupportedOperationException for an option jaio does not know
+     * @throws IOException                   if the file cannot be opened
+     */
+    public static AioFileChannel open(Path path, OpenOption... options) throws IOException {
+        return open(path, new HashSet<>(Arrays.asList(options)));
+    }
+
+    /**
+     * Opens or creates a file as {@link FileChannel#open(Path, Set, FileAttribute[])} does, on the
+     * {@linkplain AioEngine#defaultEngine() default engine}.
+     *
+     * @param attrs {@code posix:permissions} for a file created
+     * @throws IllegalArgumentException      for an invalid combination of options
+     * @throws UnsupportedOperationException for an option or attribute jaio does not know
+     * @throws IOException                   if the file cannot be opened
+     */
+    public static AioFileChannel open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+            throws IOException {
+        return open(path, options, AioEngine.defaultEngine(), attrs);
+    }
+
+    /** As {@link #open(Path, Set, FileAttribute[])}, on the given engine (which must outlive the channel). */
+    public static AioFileChannel open(Path path, Set<? extends OpenOption> options, AioEngine engine,
+                                      FileAttribute<?>... attrs) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(engine, "engine");
+        return new AioFileChannel(AsyncFile.open(path, engine, options, attrs));
+    }
+
+    /** The jaio file under this channel, for jaio's own API (futures, MemorySegment and vectored I/O). */
+    public AsyncFile asyncFile() {
+        return file;
+    }
+
+    // ---- relative reads and writes -----------------------------------------------------------------
+
+    /**
+     * Reads into {@code dst} from the file position, and moves the position by the bytes read.
+     *
+     * @return the bytes read, -1 at or past end of file
+     * @throws NonReadableChannelException if the channel was not opened for reading
+     * @throws IllegalArgumentException    if {@code dst} is read-only
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        positionLock.lock();
+        try {
+            int n = readAt(dst, position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    /**
+     * Reads into {@code length} buffers of {@code dsts} from {@code offset}, in order, from the file
+     * position (one preadv request), and moves the position by the bytes read.
+     *
+     * @return the bytes read, -1 at or past end of file
+     * @throws IndexOutOfBoundsException   if {@code offset} and {@code length} do not fit {@code dsts}
+     * @throws NonReadableChannelException if the channel was not opened for reading
+     * @throws IllegalArgumentException    if a buffer is read-only
+     */
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        List<ByteBuffer> buffers = new ArrayList<>(length);
+        List<MemorySegment> segments = new ArrayList<>(length);
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = Objects.requireNonNull(dsts[i], "dst");
+            if (b.isReadOnly()) {
+                throw new IllegalArgumentException("Read-only buffer");
+            }
+            if (b.hasRemaining()) {
+                buffers.add(b);
+                segments.add(MemorySegment.ofBuffer(b));
+            }
+        }
+        positionLock.lock();
+        try {
+            if (segments.isEmpty()) {
+                return 0;
+            }
+            long n = block(file.read(segments, position));
+            if (n == 0) {
+                return -1;
+            }
+            advance(buffers, n);
+            position += n;
+            return n;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code src} at the file position (at end of file with {@code APPEND}), and moves the position
+     * past what was written.
+     *
+     * @throws NonWritableChannelException if the channel was not opened for writing
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        positionLock.lock();
+        try {
+            // With O_APPEND the kernel writes at end of file whatever the position says.
+            int n = writeAt(src, append ? 0 : position);
+            if (!append) {
+                position += n;
+            }
+            return n;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code length} buffers of {@code srcs} from {@code offset}, in order, at the file position (one
+     * pwritev request), and moves the position past what was written.
+     *
+     * @throws IndexOutOfBoundsException   if {@code offset} and {@code length} do not fit {@code srcs}
+     * @throws NonWritableChannelException if the channel was not opened for writing
+     */
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        List<ByteBuffer> buffers = new ArrayList<>(length);
+        List<MemorySegment> segments = new ArrayList<>(length);
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = Objects.requireNonNull(srcs[i], "src");
+            if (b.hasRemaining()) {
+                buffers.add(b);
+                segments.add(MemorySegment.ofBuffer(b));
+            }
+        }
+        positionLock.lock();
+        try {
+            if (segments.isEmpty()) {
+                return 0;
+            }
+            long n = block(file.write(segments, append ? 0 : position));
+            advance(buffers, n);
+            if (!append) {
+                position += n;
+            }
+            return n;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    private static void advance(List<ByteBuffer> buffers, long n) {
+        for (ByteBuffer b : buffers) {
+            int k = (int) Math.min(n, b.remaining());
+            b.position(b.position() + k);
+            n -= k;
+            if (n == 0) {
+                break;
+            }
+        }
+    }
+
+    // ---- positional reads and writes ---------------------------------------------------------------
+
+    /**
+     * Reads into {@code dst} from {@code position}; the file position does not move.
+     *
+     * @return the bytes read, -1 at or past end of file
+     * @throws IllegalArgumentException    if {@code position} is negative or {@code dst} is read-only
+     * @throws NonReadableChannelException if the channel was not opened for reading
+     */
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        return readAt(dst, position);
+    }
+
+    /**
+     * Writes {@code src} at {@code position}, extending the file if needed; the file position does not
+     * move. With {@code APPEND}, Linux writes at end of file whatever the position, as it does for the
+     * JDK's channel.
+     *
+     * @throws IllegalArgumentException    if {@code position} is negative
+     * @throws NonWritableChannelException if the channel was not opened for writing
+     */
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        Objects.requireNonNull(src, "src");
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        return writeAt(src, position);
+    }
+
+    private int readAt(ByteBuffer dst, long position) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        int n = block(file.read(dst, position));
+        return n == 0 ? -1 : n;
+    }
+
+    private int writeAt(ByteBuffer src, long position) throws IOException {
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        return block(file.write(src, position));
+    }
+
+    /**
+     * Waits for a request as a blocking channel operation: an interrupt closes the channel and throws
+     * {@link ClosedByInterruptException}, a close by another thread while the request had not reached the
+     * kernel throws {@link java.nio.channels.AsynchronousCloseException}.
+     */
+    private <V> V block(CompletableFuture<V> future) throws IOException {
+        boolean completed = false;
+        try {
+            begin();
+            V v = future.get();
+            completed = true;
+            return v;
+        } catch (InterruptedException e) {
+            // The interrupt has closed the channel, which ends the request soon (aborted if queued, done
+            // if in the kernel). Wait for that, so that the buffer is not written after this returns;
+            // end() then turns this into ClosedByInterruptException.
+            Completions.awaitQuietly(future);
+            Thread.currentThread().interrupt();
+            throw new ClosedByInterruptException();
+        } catch (ExecutionException e) {
+            throw Completions.rethrow(e);
+        } finally {
+            end(completed);
+        }
+    }
+
+    // ---- position, size, force ---------------------------------------------------------------------
+
+    /** The file position; the file's size for a channel opened with {@code APPEND}. */
+    @Override
+    public long position() throws IOException {
+        ensureOpen();
+        if (append) {
+            return file.size();
+        }
+        positionLock.lock();
+        try {
+            return position;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    /**
+     * Sets the file position; past end of file, a read returns -1 and a write extends the file.
+     *
+     * @throws IllegalArgumentException if {@code newPosition} is negative
+     */
+    @Override
+    public AioFileChannel position(long newPosition) throws IOException {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        positionLock.lock();
+        try {
+            position = newPosition;
+            return this;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    /** The file's size. */
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        return file.size();
+    }
+
+    /**
+     * Cuts the file to {@code size} if it is longer (never extends it), and moves a file position beyond
+     * {@code size} back to it.
+     *
+     * @throws IllegalArgumentException    if {@code size} is negative
+     * @throws NonWritableChannelException if the channel was not opened for writing
+     */
+    @Override
+    public AioFileChannel truncate(long size) throws IOException {
+        ensureOpen();
+        if (size < 0) {
+            throw new IllegalArgumentException("Negative size");
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        positionLock.lock();
+        try {
+            if (size < file.size()) {
+                file.truncate(size);
+            }
+            if (position > size) {
+                position = size;
+            }
+            return this;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    /** Flushes data, and with {@code metaData} metadata, to stable storage: an FDSYNC or FSYNC request. */
+    @Override
+    public void force(boolean metaData) throws IOException {
+        ensureOpen();
+        block(file.force(metaData));
+    }
+
+    // ---- delegated to the platform channel ---------------------------------------------------------
+
+    /**
+     * Transfers bytes from {@code position} to {@code target}, through the platform channel (which may use
+     * sendfile or copy_file_range); the file position does not move.
+     */
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+        ensureOpen();
+        // The JDK's checks for a target of its own kind, made here for a target of ours.
+        if (!target.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        if (target instanceof AioFileChannel a && !a.writable) {
+            throw new NonWritableChannelException();
+        }
+        try {
+            return platform.get().transferTo(position, count, target);
+        } catch (ClosedByInterruptException e) {
+            throw closedByInterrupt(e);
+        }
+    }
+
+    /** Transfers bytes from {@code src} to {@code position}, through the platform channel. */
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+        ensureOpen();
+        if (!src.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (src instanceof AioFileChannel a && !a.readable) {
+            throw new NonReadableChannelException();
+        }
+        try {
+            return platform.get().transferFrom(src, position, count);
+        } catch (ClosedByInterruptException e) {
+            throw closedByInterrupt(e);
+        }
+    }
+
+    /** Maps a region of the file into memory, through the platform channel. */
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+        ensureOpen();
+        return platform.get().map(mode, position, size);
+    }
+
+    /** Maps a region of the file into a segment of {@code arena}, through the platform channel. */
+    @Override
+    public MemorySegment map(MapMode mode, long offset, long size, Arena arena) throws IOException {
+        ensureOpen();
+        return platform.get().map(mode, offset, size, arena);
+    }
+
+    /**
+     * Takes a POSIX record lock on a range through the platform channel, waiting for it; see
+     * {@link FileChannel#lock(long, long, boolean)}. The lock's {@link FileLock#channel()} is this channel.
+     */
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+        ensureOpen();
+        try {
+            return new JaioFileLock(this, platform.get().lock(position, size, shared));
+        } catch (FileLockInterruptionException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes a POSIX record lock on a range through the platform channel if no other process holds an
+     * overlapping one; see {@link FileChannel#tryLock(long, long, boolean)}.
+     *
+     * @return the lock, or null if another process holds an overlapping lock
+     */
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        ensureOpen();
+        FileLock lock = platform.get().tryLock(position, size, shared);
+        return lock == null ? null : new JaioFileLock(this, lock);
+    }
+
+    private ClosedByInterruptException closedByInterrupt(ClosedByInterruptException e) {
+        closeQuietly();
+        return e;
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // the interrupt is what the caller hears about
+        }
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** Closes the platform channel (releasing locks) and the jaio file. */
+    @Override
+    protected void implCloseChannel() throws IOException {
+        try {
+            platform.close();
+        } finally {
+            file.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioFileChannel[path=" + file.path() + ", engine=" + file.engine().kind()
+                + (isOpen() ? "" : ", closed") + "]";
+    }
+}

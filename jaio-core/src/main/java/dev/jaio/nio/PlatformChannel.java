@@ -1,0 +1,52 @@
+package dev.jaio.nio;
+
+import dev.jaio.NativeFile;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+
+/**
+ * The platform {@link FileChannel} a jaio channel delegates locks, transfers and mappings to: opened on
+ * first use on the jaio channel's own open file (see {@link PlatformFiles#reopen}), with the same access,
+ * and closed with it.
+ *
+ * <p>Opening and closing exclude each other, so the descriptor number is never reopened after the jaio
+ * channel has begun closing it (it could name another file by then).
+ */
+final class PlatformChannel {
+    private final NativeFile file;
+    private final boolean read;
+    private final boolean write;
+    private FileChannel channel;
+    private boolean closed;
+
+    PlatformChannel(NativeFile file) {
+        this.file = file;
+        this.read = file.isReadable();
+        this.write = file.isWritable();
+    }
+
+    /** The platform channel, opened now if needed. */
+    synchronized FileChannel get() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (channel == null) {
+            channel = PlatformFiles.reopen(file.fd(), read, write, file.isAppend());
+        }
+        return channel;
+    }
+
+    /** Closes the platform channel (which releases its locks); later {@link #get()} calls fail. */
+    void close() throws IOException {
+        FileChannel c;
+        synchronized (this) {
+            closed = true;
+            c = channel;
+            channel = null;
+        }
+        if (c != null) {
+            c.close();
+        }
+    }
+}
