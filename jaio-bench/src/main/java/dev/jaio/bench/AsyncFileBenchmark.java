@@ -55,7 +55,6 @@ public class AsyncFileBenchmark {
     private Path file;
     private AioEngine engine;
     private AsyncFile asyncFile;
-    private Arena arena;
     private MemorySegment buffer;
     private final long[] random = {0x9E3779B97F4A7C15L};
 
@@ -72,8 +71,8 @@ public class AsyncFileBenchmark {
                 ? new OpenOption[] {StandardOpenOption.READ, JaioOpenOption.DIRECT}
                 : new OpenOption[] {StandardOpenOption.READ};
         asyncFile = AsyncFile.open(file, engine, options);
-        arena = Arena.ofShared();
-        buffer = arena.allocate(BenchFiles.BLOCK, 4096);
+        // Automatic memory goes to the kernel as it is; a closeable arena's would be staged (copied).
+        buffer = Arena.ofAuto().allocate(BenchFiles.BLOCK, 4096);
     }
 
     /** Closes everything and deletes the file. */
@@ -81,7 +80,6 @@ public class AsyncFileBenchmark {
     public void tearDown() throws IOException {
         asyncFile.close();
         engine.close();
-        arena.close();
         Files.deleteIfExists(file);
     }
 

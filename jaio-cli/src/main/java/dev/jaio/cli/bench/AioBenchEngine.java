@@ -21,8 +21,10 @@ final class AioBenchEngine implements BenchEngine {
         int depth = w.iodepth();
         try (AioEngine engine = AioEngine.builder().mode(AioEngine.Mode.KERNEL_AIO).queueDepth(depth)
                 .completionExecutor(Runnable::run).name("jaio-bench-j" + job.index()).build();
-             AsyncFile file = AsyncFile.open(w.file(), engine, AioRawEngine.openOptions(w));
-             Arena arena = Arena.ofShared()) {
+             AsyncFile file = AsyncFile.open(w.file(), engine, AioRawEngine.openOptions(w))) {
+            // Automatic memory: AsyncFile hands the kernel memory only the GC can free, and stages (copies)
+            // buffers of arenas the caller could close.
+            Arena arena = Arena.ofAuto();
             int align = JobContext.bufferAlignment(w.direct() ? file.directIoAlignment().strictest() : 1);
             CountDownLatch finished = new CountDownLatch(depth);
             Slot[] slots = new Slot[depth];
