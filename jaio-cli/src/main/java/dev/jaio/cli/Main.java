@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jaio} command. */
 @Command(name = "jaio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Linux kernel asynchronous I/O from Java: benchmarks, environment checks and a demo.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a command that worked. */
     static final int EXIT_OK = 0;

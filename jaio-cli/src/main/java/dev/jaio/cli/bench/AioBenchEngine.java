@@ -1,0 +1,94 @@
+package dev.jaio.cli.bench;
+
+import dev.jaio.AioEngine;
+import dev.jaio.AsyncFile;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code --ioengine=aio}: jaio's engine. An {@link AioEngine} in kernel AIO mode with a queue depth of
+ * {@code iodepth}, whose futures complete on its event loop thread ({@code completionExecutor(Runnable::run)});
+ * each completion records itself and issues the slot's next request through {@link AsyncFile}, so
+ * {@code iodepth} requests stay in flight and the engine batches the refills into its io_submit calls.
+ */
+final class AioBenchEngine implements BenchEngine {
+    @Override
+    public void run(JobContext job) throws Exception {
+        Workload w = job.workload();
+        int depth = w.iodepth();
+        try (AioEngine engine = AioEngine.builder().mode(AioEngine.Mode.KERNEL_AIO).queueDepth(depth)
+                .completionExecutor(Runnable::run).name("jaio-bench-j" + job.index()).build();
+             AsyncFile file = AsyncFile.open(w.file(), engine, AioRawEngine.openOptions(w))) {
+            // Automatic memory: AsyncFile hands the kernel memory only the GC can free, and stages (copies)
+            // buffers of arenas the caller could close.
+            Arena arena = Arena.ofAuto();
+            int align = JobContext.bufferAlignment(w.direct() ? file.directIoAlignment().strictest() : 1);
+            CountDownLatch finished = new CountDownLatch(depth);
+            Slot[] slots = new Slot[depth];
+            for (int i = 0; i < depth; i++) {
+                MemorySegment buf = arena.allocate(w.blockSize(), align);
+                JobContext.fillPattern(buf, i + 1L);
+                slots[i] = new Slot(job, file, buf, finished);
+            }
+            for (Slot s : slots) {
+                s.issueOrFinish();
+            }
+            finished.await();
+        }
+    }
+
+    /** One request slot: issues, completes on the engine's thread, issues again until the control says stop. */
+    private static final class Slot implements BiConsumer<Integer, Throwable> {
+        private final JobContext job;
+        private final AsyncFile file;
+        private final MemorySegment buffer;
+        private final CountDownLatch finished;
+        private boolean reading;
+        private long position;
+        private long issued;
+
+        Slot(JobContext job, AsyncFile file, MemorySegment buffer, CountDownLatch finished) {
+            this.job = job;
+            this.file = file;
+            this.buffer = buffer;
+            this.finished = finished;
+        }
+
+        void issueOrFinish() {
+            if (!job.control().tryIssue(System.nanoTime())) {
+                finished.countDown();
+                return;
+            }
+            reading = job.requests().nextIsRead();
+            position = job.requests().nextOffset();
+            issued = System.nanoTime();
+            try {
+                (reading ? file.read(buffer, position) : file.write(buffer, position)).whenComplete(this);
+            } catch (RuntimeException e) {
+                job.control().fail(e);
+                finished.countDown();
+            }
+        }
+
+        @Override
+        public void accept(Integer result, Throwable failure) {
+            long now = System.nanoTime();
+            if (failure != null) {
+                job.control().fail(failure);
+                finished.countDown();
+                return;
+            }
+            if (result != buffer.byteSize()) {
+                job.control().fail(new IOException("short " + (reading ? "read" : "write") + ": expected="
+                        + buffer.byteSize() + ", got=" + result + ", offset=" + position));
+                finished.countDown();
+                return;
+            }
+            job.stats().forCurrentThread().record(reading, result, issued, now, job.control().measuring(issued));
+            issueOrFinish();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.jaio.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jaio.cli.bench.EngineKind;
+import dev.jaio.cli.bench.Json;
+import dev.jaio.cli.bench.RwMode;
+import dev.jaio.cli.bench.Workload;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    private static BenchCommand parse(String... args) {
+        CommandLine cl = Main.commandLine();
+        CommandLine.ParseResult r = cl.parseArgs(prepend("bench", args));
+        return (BenchCommand) r.subcommand().commandSpec().userObject();
+    }
+
+    private static String[] prepend(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(prepend("bench", args));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldDefaultToFourKiBRandomDirectReadsAtDepth32OnAio() {
+        Workload w = parse().workload(Path.of("f"));
+        assertEquals(256L << 20, w.size());
+        assertEquals(RwMode.RANDREAD, w.rw());
+        assertEquals(4096, w.blockSize());
+        assertEquals(32, w.iodepth());
+        assertTrue(w.direct());
+        assertEquals(EngineKind.AIO, w.engine());
+        assertTrue(w.timeBased());
+        assertEquals(10_000_000_000L, w.runtimeNanos());
+        assertEquals(1, w.numjobs());
+    }
+
+    @Test
+    void shouldParseFioOptionNamesAndValues() {
+        Workload w = parse("--filename=/x", "--size=1g", "--rw=randrw", "--rwmixread=70", "--bs=1M", "--iodepth", "128",
+                "--direct=0", "--runtime=500ms", "--ramp_time=2", "--numjobs=2", "--ioengine=jdk-vthreads",
+                "--time_based=0").workload(Path.of("/x"));
+        assertEquals(1L << 30, w.size());
+        assertEquals(RwMode.RANDRW, w.rw());
+        assertEquals(70, w.rwmixread());
+        assertEquals(1 << 20, w.blockSize());
+        assertEquals(128, w.iodepth());
+        assertFalse(w.direct());
+        assertEquals(500_000_000L, w.runtimeNanos());
+        assertEquals(2_000_000_000L, w.rampNanos());
+        assertEquals(2, w.numjobs());
+        assertEquals(EngineKind.JDK_VTHREADS, w.engine());
+        assertFalse(w.timeBased());
+        assertEquals(BenchCommand.OutputFormat.JSON, parse("--output-format=json").outputFormat);
+        assertFalse(parse("--direct", "0").direct, "a value after a space, as fio's users may write it");
+        assertTrue(parse("--direct", "true").direct);
+        assertTrue(parse("--time_based").timeBased, "--time_based alone turns it on, as in fio");
+    }
+
+    @Test
+    void shouldAcceptEveryEngineName() {
+        for (EngineKind k : EngineKind.values()) {
+            assertEquals(k, parse("--ioengine=" + k.cliName()).ioengine);
+        }
+    }
+
+    @Test
+    void shouldRejectUnknownEngineWithUsageExit() {
+        Run r = run("--ioengine=libaio");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("unknown ioengine"), r.err());
+    }
+
+    @Test
+    void shouldRejectBadSizeAndSweepWithUsageExit() {
+        assertEquals(Main.EXIT_USAGE, run("--size=12q").exit());
+        assertEquals(Main.EXIT_USAGE, run("--sweep", "depth=1,2").exit());
+        assertEquals(Main.EXIT_USAGE, run("--rw=sideways").exit());
+        assertEquals(Main.EXIT_USAGE, run("--direct=2").exit());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldWriteFioJsonWithTheFieldsFioToolsRead() throws Exception {
+        Path file = dir.resolve("f.dat");
+        Path json = dir.resolve("out.json");
+        Run r = run("--filename=" + file, "--size=2m", "--ioengine=aio-raw", "--time_based=0", "--ramp_time=0",
+                "--iodepth=4", "--output-format=json", "--output=" + json);
+        assertEquals(Main.EXIT_OK, r.exit(), r.err());
+        Object doc = Json.parse(Files.readString(json));
+        assertTrue(((String) Json.at(doc, "fio version")).startsWith("jaio-"));
+        List<?> jobs = (List<?>) Json.at(doc, "jobs");
+        assertEquals(1, jobs.size());
+        Object job = jobs.getFirst();
+        double ios = (Double) Json.at(job, "read", "total_ios");
+        assertEquals(512.0, ios, "2 MiB of 4 KiB reads");
+        assertEquals(ios * 4096, (Double) Json.at(job, "read", "io_bytes"));
+        double runtimeMs = (Double) Json.at(job, "read", "runtime");
+        double iops = (Double) Json.at(job, "read", "iops");
+        // runtime is whole milliseconds (rounded down), iops comes from the nanosecond runtime.
+        assertTrue(iops <= ios / (runtimeMs / 1000) && iops >= ios / ((runtimeMs + 1) / 1000), "iops=" + iops);
+        assertTrue((Double) Json.at(job, "read", "bw") > 0);
+        assertTrue((Double) Json.at(job, "read", "clat_ns", "mean") > 0);
+        assertEquals(ios, (Double) Json.at(job, "read", "clat_ns", "N"));
+        Map<?, ?> percentiles = (Map<?, ?>) Json.at(job, "read", "clat_ns", "percentile");
+        assertTrue(percentiles.containsKey("50.000000") && percentiles.containsKey("99.000000"), percentiles.keySet()::toString);
+        assertTrue((Double) percentiles.get("99.000000") >= (Double) percentiles.get("50.000000"));
+        assertEquals(0.0, (Double) Json.at(job, "write", "total_ios"));
+        assertTrue((Double) Json.at(job, "usr_cpu") + (Double) Json.at(job, "sys_cpu") > 0);
+        assertTrue((Double) Json.at(job, "job_runtime") > 0);
+        Json.at(job, "elapsed");
+        assertEquals("randread", Json.at(job, "job options", "rw"));
+        assertEquals("4", Json.at(job, "job options", "iodepth"));
+        assertTrue((Double) Json.at(job, "jaio", "ios_per_cpu_ms") > 0);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldPrintNormalReportWithCpuCostAndDeleteItsTemporaryFile() throws Exception {
+        Run r = run("--directory=" + dir, "--size=1m", "--ioengine=aio-raw", "--time_based=0", "--ramp_time=0",
+                "--rw=randwrite", "--bs=8k");
+        assertEquals(Main.EXIT_OK, r.exit(), r.err());
+        assertTrue(r.out().contains("write: IOPS="), r.out());
+        assertTrue(r.out().contains("I/Os per CPU-ms"), r.out());
+        assertTrue(r.out().contains("99.00th="), r.out());
+        try (var left = Files.list(dir)) {
+            assertEquals(0, left.count(), "the temporary directory and file are gone");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldStopAfterSizeBytesWhenNotTimeBased() throws Exception {
+        Path file = dir.resolve("f.dat");
+        Path json = dir.resolve("out.json");
+        Run r = run("--filename=" + file, "--size=1m", "--bs=4k", "--ioengine=aio-raw", "--rw=read",
+                "--time_based=0", "--runtime=30", "--ramp_time=0", "--iodepth=8", "--output-format=json",
+                "--output=" + json);
+        assertEquals(Main.EXIT_OK, r.exit(), r.err());
+        Object job = ((List<?>) Json.at(Json.parse(Files.readString(json)), "jobs")).getFirst();
+        assertEquals(256.0, (Double) Json.at(job, "read", "total_ios"));
+        assertTrue(Files.size(file) >= 1 << 20, "a named file is kept");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldWriteSweepChartWithALinePerEngine() throws Exception {
+        Path file = dir.resolve("f.dat");
+        Path chart = dir.resolve("sweep.svg");
+        Run r = run("--filename=" + file, "--size=1m", "--time_based=0", "--ramp_time=0",
+                "--sweep", "iodepth=1,4", "--sweep", "ioengine=aio-raw,jdk-threads", "--chart=" + chart);
+        assertEquals(Main.EXIT_OK, r.exit(), r.err());
+        String svg = Files.readString(chart);
+        assertTrue(svg.startsWith("<svg"), svg);
+        assertTrue(svg.contains("aio-raw") && svg.contains("jdk-threads"), svg);
+        assertEquals(4, svg.split("<polyline", -1).length - 1, "2 engines x 2 panels");
+        assertTrue(svg.contains("p99 completion latency"));
+        assertTrue(r.err().contains("chart written to"), r.err());
+        assertEquals(4, r.out().split("clat percentiles", -1).length - 1, "one report per grid point");
+    }
+}

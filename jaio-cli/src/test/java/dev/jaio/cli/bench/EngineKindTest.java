@@ -1,0 +1,22 @@
+package dev.jaio.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class EngineKindTest {
+    @Test
+    void shouldParseCommandLineNamesCaseInsensitivelyWithUnderscoresAsDashes() {
+        assertEquals(EngineKind.AIO, EngineKind.parse("aio"));
+        assertEquals(EngineKind.AIO_RAW, EngineKind.parse("AIO_RAW"));
+        assertEquals(EngineKind.JDK_VTHREADS, EngineKind.parse(" jdk-vthreads "));
+    }
+
+    @Test
+    void shouldListTheKnownNamesWhenTheNameIsUnknown() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EngineKind.parse("libaio"));
+        assertTrue(e.getMessage().contains("aio, aio-raw, jdk-async, jdk-threads, jdk-vthreads"), e.getMessage());
+    }
+}
