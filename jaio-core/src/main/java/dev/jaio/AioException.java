@@ -14,9 +14,13 @@ import java.nio.file.Path;
 public class AioException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The system call or operation that failed. */
     private final String syscall;
+    /** The positive error number. */
     private final int errno;
+    /** The file of the failed request, or null; not serialized. */
     private final transient Path file;
+    /** The position of the failed request, or -1. */
     private final long position;
 
     /**

@@ -39,6 +39,8 @@ public final class AlignedBufferPool implements AutoCloseable {
     }
 
     /**
+     * A pool of buffers aligned to {@code alignment}, pooling sizes up to {@code maxPooledSize}.
+     *
      * @param alignment     the address alignment of every buffer, a power of two (the file's
      *                      {@link DirectIoAlignment#strictest()})
      * @param maxPooledSize the largest size that is pooled

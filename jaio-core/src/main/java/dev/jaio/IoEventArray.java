@@ -47,18 +47,22 @@ public final class IoEventArray {
         return segment;
     }
 
+    /** The {@code data} of event {@code index}: the iocb's {@code aio_data}. */
     public long data(int index) {
         return segment.get(JAVA_LONG, offset(index) + IoEvent.DATA);
     }
 
+    /** The {@code obj} of event {@code index}: the iocb's address. */
     public long obj(int index) {
         return segment.get(JAVA_LONG, offset(index) + IoEvent.OBJ);
     }
 
+    /** The {@code res} of event {@code index}: bytes transferred, or {@code -errno}. */
     public long res(int index) {
         return segment.get(JAVA_LONG, offset(index) + IoEvent.RES);
     }
 
+    /** The {@code res2} of event {@code index}. */
     public long res2(int index) {
         return segment.get(JAVA_LONG, offset(index) + IoEvent.RES2);
     }

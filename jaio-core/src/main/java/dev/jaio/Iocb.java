@@ -158,6 +158,7 @@ public final class Iocb {
         return this;
     }
 
+    /** {@code aio_data}, returned untouched in {@link IoEvent#data()}. */
     public long data() {
         return segment.get(JAVA_LONG, DATA);
     }
@@ -179,6 +180,7 @@ public final class Iocb {
         return this;
     }
 
+    /** {@code aio_rw_flags}, the {@code RWF_*} flags of the request. */
     public int rwFlags() {
         return segment.get(JAVA_INT, RW_FLAGS);
     }
@@ -216,6 +218,7 @@ public final class Iocb {
         return segment.get(JAVA_INT, FILDES);
     }
 
+    /** Sets {@code aio_fildes}, the descriptor the request acts on. */
     public Iocb fd(int fd) {
         segment.set(JAVA_INT, FILDES, fd);
         return this;
@@ -249,6 +252,7 @@ public final class Iocb {
         return segment.get(JAVA_LONG, NBYTES);
     }
 
+    /** Sets {@code aio_nbytes}: a length, or an iovec count for the vectored commands. */
     public Iocb nbytes(long nbytes) {
         segment.set(JAVA_LONG, NBYTES, nbytes);
         return this;
@@ -259,6 +263,7 @@ public final class Iocb {
         return segment.get(JAVA_LONG, OFFSET);
     }
 
+    /** Sets {@code aio_offset}, the file position; the kernel refuses a negative one with EINVAL. */
     public Iocb offset(long offset) {
         segment.set(JAVA_LONG, OFFSET, offset);
         return this;
@@ -280,6 +285,7 @@ public final class Iocb {
         return segment.get(JAVA_INT, FLAGS);
     }
 
+    /** Sets {@code aio_flags}, a set of {@code FLAG_*} values. */
     public Iocb flags(int flags) {
         segment.set(JAVA_INT, FLAGS, flags);
         return this;
@@ -290,6 +296,7 @@ public final class Iocb {
         return segment.get(JAVA_INT, RESFD);
     }
 
+    /** Sets {@code aio_resfd}; see {@link #eventFd(int)}, which also sets {@link #FLAG_RESFD}. */
     public Iocb resFd(int resFd) {
         segment.set(JAVA_INT, RESFD, resFd);
         return this;
