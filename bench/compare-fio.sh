@@ -86,6 +86,9 @@ for ((r = 1; r <= rounds; r++)); do
     else
       run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio; run_fio "$name.r$r" "$rw" "$bs" "$depth"
     fi
+    case "$name" in
+      randread-4k-qd32|randread-4k-qd128) run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio-eager ;;
+    esac
     if [ "$name" = "randread-4k-qd32" ]; then
       # For the CPU bars against the JDK, and aio-raw (a bare context loop) to show what the engine costs.
       run_jaio "$name.r$r" "$rw" "$bs" "$depth" jdk-threads
@@ -145,6 +148,12 @@ for d in depths:
         bar(f"{name}: IOPS jaio/fio", r, ">= 0.95", r >= 0.95)
         r = ratio(a["ios_per_cpu_ms"], f["ios_per_cpu_ms"])
         bar(f"{name}: I/Os per CPU-ms jaio/fio", r, ">= 0.80", r >= 0.8)
+        e = median(name, "aio-eager", "read")
+        table.append((f"{name} aio-eager", None, e))
+        r = ratio(e["iops"], f["iops"])
+        bar(f"{name}: IOPS jaio aio-eager/fio", r, ">= 0.95", r >= 0.95)
+        r = ratio(e["ios_per_cpu_ms"], f["ios_per_cpu_ms"])
+        bar(f"{name}: I/Os per CPU-ms jaio aio-eager/fio", r, ">= 0.80", r >= 0.8)
     else:
         diff = a["clat_p50_us"] - f["lat_p50_us"]
         bar(f"{name}: p50 latency jaio - fio lat (both from issue) us", diff, "<= 5", diff <= 5)

@@ -218,6 +218,43 @@ class AioEngineTest {
         assertTrue(e.kind() == AioEngine.Kind.KERNEL_AIO);
     }
 
+    @Test
+    void shouldCompleteCallbackChainsWithEagerSubmission() throws Exception {
+        Path p = TestFiles.patterned(dir, "a", 1 << 20);
+        try (AioEngine e = EngineTestSupport.builder().queueDepth(8).submitEagerly(true)
+                .completionExecutor(Runnable::run).build();
+             AsyncFile f = AsyncFile.open(p, e, READ, JaioOpenOption.DIRECT)) {
+            int chains = 8;
+            int perChain = 250;
+            AtomicInteger good = new AtomicInteger();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(chains);
+            for (int c = 0; c < chains; c++) {
+                MemorySegment buf = Arena.ofAuto().allocate(4096, 4096);
+                new Object() {
+                    int left = perChain;
+
+                    void next() {
+                        long block = (left * 31L + buf.address() / 4096) % 256;
+                        f.read(buf, block * 4096).whenComplete((n, t) -> {
+                            if (t == null && n == 4096
+                                    && buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 7) == TestFiles.patternByte(block * 4096 + 7)) {
+                                good.incrementAndGet();
+                            }
+                            if (--left > 0) {
+                                next();
+                            } else {
+                                done.countDown();
+                            }
+                        });
+                    }
+                }.next();
+            }
+            assertTrue(done.await(60, TimeUnit.SECONDS));
+            assertEquals(chains * perChain, good.get());
+            assertEquals(chains * perChain, e.stats().completed());
+        }
+    }
+
     static long aioNr() throws Exception {
         try (InputStream in = Files.newInputStream(Path.of("/proc/sys/fs/aio-nr"))) {
             return Long.parseLong(new String(in.readAllBytes()).trim());

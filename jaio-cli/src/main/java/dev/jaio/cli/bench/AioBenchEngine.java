@@ -15,12 +15,19 @@ import java.util.function.BiConsumer;
  * {@code iodepth} requests stay in flight and the engine batches the refills into its io_submit calls.
  */
 final class AioBenchEngine implements BenchEngine {
+    private final boolean submitEagerly;
+
+    /** With {@code submitEagerly}, {@code --ioengine=aio-eager}: see {@code AioEngine.Builder.submitEagerly}. */
+    AioBenchEngine(boolean submitEagerly) {
+        this.submitEagerly = submitEagerly;
+    }
+
     @Override
     public void run(JobContext job) throws Exception {
         Workload w = job.workload();
         int depth = w.iodepth();
         try (AioEngine engine = AioEngine.builder().mode(AioEngine.Mode.KERNEL_AIO).queueDepth(depth)
-                .completionExecutor(Runnable::run).name("jaio-bench-j" + job.index()).build();
+                .submitEagerly(submitEagerly).completionExecutor(Runnable::run).name("jaio-bench-j" + job.index()).build();
              AsyncFile file = AsyncFile.open(w.file(), engine, AioRawEngine.openOptions(w))) {
             // Automatic memory: AsyncFile hands the kernel memory only the GC can free, and stages (copies)
             // buffers of arenas the caller could close.

@@ -14,7 +14,8 @@ public interface BenchEngine {
     /** The engine for {@code kind}. */
     static BenchEngine of(EngineKind kind) {
         return switch (kind) {
-            case AIO -> new AioBenchEngine();
+            case AIO -> new AioBenchEngine(false);
+            case AIO_EAGER -> new AioBenchEngine(true);
             case AIO_RAW -> new AioRawEngine();
             case JDK_ASYNC -> new JdkAsyncEngine();
             case JDK_THREADS -> new JdkThreadsEngine(false);

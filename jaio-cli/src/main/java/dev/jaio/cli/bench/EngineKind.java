@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 public enum EngineKind {
     /** jaio's engine: {@code AsyncFile} on an {@code AioEngine}, completions on the reaper thread. */
     AIO("aio", "jaio's engine (AsyncFile on AioEngine)"),
+    /** jaio's engine with {@code submitEagerly(true)}: each completion's follow-up is submitted at once. */
+    AIO_EAGER("aio-eager", "jaio's engine, submitting each completion's follow-up at once (submitEagerly)"),
     /** A bare {@code AioContext} loop: an iocb pool, io_submit and io_getevents, no engine. */
     AIO_RAW("aio-raw", "a bare AioContext loop: Iocb pool, io_submit, io_getevents"),
     /** The JDK's {@code AsynchronousFileChannel} with a {@code CompletionHandler}. */

@@ -56,6 +56,7 @@ final class EventLoop implements Runnable {
     private final Admission admission;
     private final ExecutorService blocking;
     final Thread thread;
+    private final boolean submitEagerly;
     private volatile boolean stopping;
     private int inKernel;
     /** Whether the wake-up POLL is in the kernel; re-armed with the next batch, or alone before sleeping. */
@@ -69,6 +70,7 @@ final class EventLoop implements Runnable {
         this.admission = engine.admission;
         this.blocking = engine.blocking;
         this.completer = new Completer(counters, admission, engine.completionExecutor);
+        this.submitEagerly = engine.submitEagerly;
         this.wakeup = EventFd.create(0, EventFd.EFD_NONBLOCK);
         MemorySegment iocbs = arena.allocate(Iocb.LAYOUT, depth + 1);
         this.pollIocb = Iocb.wrap(iocbs.asSlice(depth * Iocb.LAYOUT.byteSize(), Iocb.LAYOUT.byteSize()));
@@ -297,6 +299,13 @@ final class EventLoop implements Runnable {
                 runBlocking(r);
             } else {
                 completer.finish(r, res, true);
+            }
+            if (submitEagerly && !incoming.isEmpty()) {
+                // The completion issued follow-up requests: submit them now, before the next completion,
+                // to keep the device's queue full (fio's pattern) at the price of more io_submit calls.
+                completer.flush();
+                drainIncoming();
+                submitPending();
             }
         }
         completer.flush();

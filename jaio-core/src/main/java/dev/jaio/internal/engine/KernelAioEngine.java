@@ -22,6 +22,7 @@ public final class KernelAioEngine implements Engine {
     final Admission admission;
     final ExecutorService blocking;
     final Executor completionExecutor;
+    final boolean submitEagerly;
     private final ExecutorService ownedCompletionExecutor;
     private final Object closeLock = new Object();
     private boolean closed;
@@ -36,10 +37,13 @@ public final class KernelAioEngine implements Engine {
      * @param completionExecutor where completions run; null for an engine-owned thread pool, and
      *                           {@code Runnable::run} for the loop thread itself
      * @param blockingThreads    threads for buffered requests that would block
+     * @param submitEagerly      whether requests issued by a completion are submitted before the next
+     *                           completion is handled, rather than with the rest of the loop's turn
      * @throws AioException when io_setup fails (kernel AIO unusable here, aio-max-nr exhausted)
      */
     public KernelAioEngine(int contexts, int depth, int maxOutstanding, boolean failFast, Executor completionExecutor,
-                           int blockingThreads, String name) throws AioException {
+                           int blockingThreads, boolean submitEagerly, String name) throws AioException {
+        this.submitEagerly = submitEagerly;
         this.admission = new Admission(maxOutstanding, failFast);
         this.blocking = Executors.newFixedThreadPool(blockingThreads, Threads.daemonFactory(name + "-blocking"));
         if (completionExecutor == null) {
