@@ -171,13 +171,7 @@ public final class AsyncFile implements AutoCloseable {
      * @throws NonReadableChannelException if the file was not opened for reading
      */
     public CompletableFuture<Integer> read(MemorySegment dst, long position) {
-        Objects.requireNonNull(dst, "dst");
-        checkPosition(position);
-        checkFillable(dst);
-        checkReadable();
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        issueRead(dst, null, position, future);
-        return future;
+        return readInto(Objects.requireNonNull(dst, "dst"), null, position);
     }
 
     /**
@@ -188,12 +182,7 @@ public final class AsyncFile implements AutoCloseable {
      * @throws NonWritableChannelException if the file was not opened for writing
      */
     public CompletableFuture<Integer> write(MemorySegment src, long position) {
-        Objects.requireNonNull(src, "src");
-        checkPosition(position);
-        checkWritable();
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        issueWrite(src, null, position, future);
-        return future;
+        return writeFrom(Objects.requireNonNull(src, "src"), null, position);
     }
 
     /**
@@ -203,26 +192,33 @@ public final class AsyncFile implements AutoCloseable {
      * @throws IllegalArgumentException if {@code position} is negative or {@code dst} is read-only
      */
     public CompletableFuture<Integer> read(ByteBuffer dst, long position) {
-        Objects.requireNonNull(dst, "dst");
-        checkPosition(position);
-        if (dst.isReadOnly()) {
+        if (Objects.requireNonNull(dst, "dst").isReadOnly()) {
             throw new IllegalArgumentException("read-only buffer");
         }
-        MemorySegment segment = MemorySegment.ofBuffer(dst);
-        checkFillable(segment);
-        checkReadable();
-        CompletableFuture<Integer> future = new CompletableFuture<>();
-        issueRead(segment, dst, position, future);
-        return future;
+        return readInto(MemorySegment.ofBuffer(dst), dst, position);
     }
 
     /** Writes the remaining bytes of {@code src} at {@code position}; on completion its position has advanced. */
     public CompletableFuture<Integer> write(ByteBuffer src, long position) {
-        Objects.requireNonNull(src, "src");
+        return writeFrom(MemorySegment.ofBuffer(Objects.requireNonNull(src, "src")), src, position);
+    }
+
+    /** A read into {@code dst}, a view of {@code bb} when not null, checked on the caller's thread. */
+    private CompletableFuture<Integer> readInto(MemorySegment dst, ByteBuffer bb, long position) {
+        checkPosition(position);
+        checkFillable(dst);
+        checkReadable();
+        CompletableFuture<Integer> future = new CompletableFuture<>();
+        issueRead(dst, bb, position, future);
+        return future;
+    }
+
+    /** A write from {@code src}, a view of {@code bb} when not null, checked on the caller's thread. */
+    private CompletableFuture<Integer> writeFrom(MemorySegment src, ByteBuffer bb, long position) {
         checkPosition(position);
         checkWritable();
         CompletableFuture<Integer> future = new CompletableFuture<>();
-        issueWrite(MemorySegment.ofBuffer(src), src, position, future);
+        issueWrite(src, bb, position, future);
         return future;
     }
 
