@@ -330,4 +330,17 @@ class AsyncFileTest {
             assertEquals(TestFiles.patternByte(4096), pooled.segment().get(ValueLayout.JAVA_BYTE, 0));
         }
     }
+
+    @Test
+    void shouldOpenBufferedAndSayWhyWhereTheFileSystemRefusesODirect() throws Exception {
+        Path proc = Path.of("/proc/version"); // procfs refuses O_DIRECT with EINVAL
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(proc), "needs /proc/version");
+        try (AsyncFile f = AsyncFile.open(proc, engine, READ, JaioOpenOption.DIRECT)) {
+            assertTrue(!f.isDirect());
+            assertTrue(f.directFallbackReason().orElseThrow().contains("O_DIRECT"), f.directFallbackReason().toString());
+            ByteBuffer b = ByteBuffer.allocate(5);
+            assertEquals(5, f.read(b, 0).get());
+            assertEquals("Linux", new String(b.array(), java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
 }
