@@ -173,6 +173,7 @@ final class InfoCommand implements Callable<Integer> {
         m.put("RWF_APPEND", Iocb.RWF_APPEND);
         m.put("RWF_NOAPPEND", Iocb.RWF_NOAPPEND);
         m.put("RWF_ATOMIC", Iocb.RWF_ATOMIC);
+        m.put("RWF_DONTCACHE", Iocb.RWF_DONTCACHE);
         return m;
     }
 }

@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class ThreadScratch {
     /** How many iocb pointers {@link #pointers} holds. */
-    public static final int POINTER_SLOTS = 256;
+    public static final int POINTER_SLOTS = 64;
 
     private static final ThreadLocal<ThreadScratch> LOCAL = ThreadLocal.withInitial(ThreadScratch::new);
 
