@@ -160,16 +160,7 @@ public final class AioFileChannel extends FileChannel {
         }
         List<ByteBuffer> buffers = new ArrayList<>(length);
         List<MemorySegment> segments = new ArrayList<>(length);
-        for (int i = offset; i < offset + length; i++) {
-            ByteBuffer b = Objects.requireNonNull(dsts[i], "dst");
-            if (b.isReadOnly()) {
-                throw new IllegalArgumentException("Read-only buffer");
-            }
-            if (b.hasRemaining()) {
-                buffers.add(b);
-                segments.add(MemorySegment.ofBuffer(b));
-            }
-        }
+        gather(dsts, offset, length, true, buffers, segments);
         positionLock.lock();
         try {
             if (segments.isEmpty()) {
@@ -229,13 +220,7 @@ public final class AioFileChannel extends FileChannel {
         }
         List<ByteBuffer> buffers = new ArrayList<>(length);
         List<MemorySegment> segments = new ArrayList<>(length);
-        for (int i = offset; i < offset + length; i++) {
-            ByteBuffer b = Objects.requireNonNull(srcs[i], "src");
-            if (b.hasRemaining()) {
-                buffers.add(b);
-                segments.add(MemorySegment.ofBuffer(b));
-            }
-        }
+        gather(srcs, offset, length, false, buffers, segments);
         positionLock.lock();
         try {
             if (segments.isEmpty()) {
@@ -249,6 +234,24 @@ public final class AioFileChannel extends FileChannel {
             return n;
         } finally {
             positionLock.unlock();
+        }
+    }
+
+    /**
+     * The buffers of {@code bufs[offset, offset + length)} with bytes remaining, and their segments; for a
+     * read, a read-only buffer is refused as the JDK does.
+     */
+    private static void gather(ByteBuffer[] bufs, int offset, int length, boolean forRead,
+                               List<ByteBuffer> buffers, List<MemorySegment> segments) {
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = Objects.requireNonNull(bufs[i], forRead ? "dst" : "src");
+            if (forRead && b.isReadOnly()) {
+                throw new IllegalArgumentException("Read-only buffer");
+            }
+            if (b.hasRemaining()) {
+                buffers.add(b);
+                segments.add(MemorySegment.ofBuffer(b));
+            }
         }
     }
 
