@@ -162,7 +162,10 @@ class AsyncFilePropertiesTest {
         }
         try (Arena arena = Arena.ofShared()) {
             Buf buf = Buf.of(kind, length, arena, (byte) fill);
-            boolean misaligned = ((pos | length) & 4095) != 0;
+            // O_DIRECT wants position and length in multiples of the file's own unit (512 on this disk's
+            // ext4, from STATX_DIOALIGN), not of the page size.
+            long unit = f.isDirect() ? f.directIoAlignment().offset() : 1;
+            boolean misaligned = ((pos | length) & (unit - 1)) != 0;
             try {
                 int n = buf.bb() != null ? f.write(buf.bb(), pos).get(10, TimeUnit.SECONDS)
                         : f.write(buf.seg(), pos).get(10, TimeUnit.SECONDS);
