@@ -52,7 +52,7 @@ final class AioAdvice {
                     case EOPNOTSUPP -> "the file does not support a flag in aio_rw_flags (RWF_*); drop the flag";
                     default -> null;
                 };
-                case "io_getevents" -> switch (e) {
+                case "io_getevents", "io_pgetevents" -> switch (e) {
                     case EINVAL -> "the context is not valid, or min_nr and nr are out of range "
                             + "(0 <= min_nr <= nr is required)";
                     default -> null;

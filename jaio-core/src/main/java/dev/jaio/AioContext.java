@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * A kernel AIO context: io_setup(2), io_submit(2), io_getevents(2), io_cancel(2) and io_destroy(2).
+ * A kernel AIO context: io_setup(2), io_submit(2), io_getevents(2), io_pgetevents(2), io_cancel(2) and
+ * io_destroy(2).
  *
  * <p>Each method makes the system call its name says and answers as the kernel does: bad arguments
  * reach the kernel unchanged and its errno comes back as an {@link AioException}. What Java must refuse
@@ -230,24 +231,66 @@ public final class AioContext implements AutoCloseable {
      *                      (the kernel's checks), or the context is closed
      */
     public List<IoEvent> getEvents(int minNr, int maxNr, Duration timeout) throws AioException {
+        return getEventsList(minNr, maxNr, timeout, null);
+    }
+
+    /**
+     * io_pgetevents(2) (Linux 4.18): as {@link #getEvents(int, int, Duration)}, with the calling thread's
+     * signal mask replaced by {@code mask} for the wait. The kernel installs the mask, waits and restores the
+     * old one as one step, so a signal that {@code mask} unblocks can interrupt only this wait: a signal
+     * blocked before the call and already pending is delivered at once, instead of slipping in between an
+     * unblocking and a separate wait. This is how an event loop that also waits for a signal avoids that race.
+     *
+     * <p>Unlike {@code getEvents} without a mask, a signal that interrupts the wait is not retried, since
+     * being woken by a signal is what a mask is passed for: when it arrives before any event was reaped,
+     * this throws {@link AioException} with EINTR (the signal's handler has run by then); events reaped
+     * before it are returned. A call with a mask always enters the kernel, even when the completion ring
+     * holds events, so that a pending signal the mask unblocks is delivered as io_pgetevents(2) does it.
+     * Only signals with a handler interrupt anything: the kernel discards ignored ones, and in a JVM
+     * most signals are handled by the JVM itself or not at all. The mask replaces the thread's whole mask
+     * for the wait, so a signal the JVM keeps blocked in its threads (such as {@code SIGQUIT}) may be
+     * delivered to this one unless {@code mask} holds it; the kernel never blocks {@code SIGKILL} or
+     * {@code SIGSTOP}.
+     *
+     * @param minNr   the fewest events to wait for
+     * @param maxNr   the most events to return
+     * @param timeout {@code null} to wait without limit, zero or negative not to wait at all
+     * @param mask    the signals blocked during the wait (every other signal is unblocked for it)
+     * @return the events reaped, at least {@code minNr} unless the timeout expired first
+     * @throws AioException EINVAL when {@code minNr} or {@code maxNr} is negative or {@code minNr > maxNr}
+     *                      (the kernel's checks), or the context is closed; EINTR when a signal interrupted
+     *                      the wait before any event was reaped; ENOSYS on kernels older than 4.18
+     * @throws NullPointerException if {@code mask} is null
+     */
+    public List<IoEvent> getEvents(int minNr, int maxNr, Duration timeout, SignalSet mask) throws AioException {
+        return getEventsList(minNr, maxNr, timeout, Objects.requireNonNull(mask, "mask"));
+    }
+
+    private List<IoEvent> getEventsList(int minNr, int maxNr, Duration timeout, SignalSet mask)
+            throws AioException {
         long nanos = toNanos(timeout);
         if (minNr < 0 || maxNr < 0 || minNr > maxNr) {
             // The kernel rejects these before it touches the events array: let it say so.
-            acquire("io_getevents");
+            String syscall = syscallName(mask);
+            acquire(syscall);
             try {
-                long ret = Syscalls.ioGetevents(id, minNr, maxNr, ThreadScratch.get().pointers.address(), 0);
-                throw new AioException("io_getevents", ret < 0 ? (int) -ret : Errno.EINVAL.number(), null);
+                long events = ThreadScratch.get().pointers.address();
+                long ret = mask == null
+                        ? Syscalls.ioGetevents(id, minNr, maxNr, events, 0)
+                        : Syscalls.ioPgetevents(id, minNr, maxNr, events, 0, mask.aioSigset().address());
+                throw new AioException(syscall, ret < 0 ? (int) -ret : Errno.EINVAL.number(), null);
             } finally {
                 release();
+                Reference.reachabilityFence(mask);
             }
         }
         if (maxNr == 0) {
-            getEvents(0, IoEventArray.allocate(1), 0, 0L);
+            getEvents(0, IoEventArray.allocate(1), 0, 0L, mask);
             return List.of();
         }
         int capacity = Math.min(maxNr, Math.max(minNr, ringCapacity()));
         IoEventArray events = IoEventArray.allocate(capacity);
-        int n = getEvents(minNr, events, capacity, nanos);
+        int n = getEvents(minNr, events, capacity, nanos, mask);
         List<IoEvent> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             list.add(events.get(i));
@@ -263,14 +306,40 @@ public final class AioContext implements AutoCloseable {
      * @return how many events were stored at the start of {@code into}
      */
     public int getEvents(int minNr, IoEventArray into, long timeoutNanos) throws AioException {
-        return getEvents(minNr, into, into.capacity(), timeoutNanos);
+        return getEvents(minNr, into, into.capacity(), timeoutNanos, null);
     }
 
-    private int getEvents(int minNr, IoEventArray into, int maxNr, long timeoutNanos) throws AioException {
+    /**
+     * io_pgetevents(2) into a reusable array, allocating nothing: {@link #getEvents(int, IoEventArray, long)}
+     * with the calling thread's signal mask replaced by {@code mask} for the wait, and a signal that
+     * interrupts it surfacing as EINTR, as {@link #getEvents(int, int, Duration, SignalSet)} describes.
+     *
+     * @param minNr        the fewest events to wait for
+     * @param into         where the events are stored, up to its capacity
+     * @param timeoutNanos negative to wait without limit, 0 not to wait at all
+     * @param mask         the signals blocked during the wait
+     * @return how many events were stored at the start of {@code into}
+     * @throws AioException EINVAL for a negative {@code minNr}, one beyond the capacity, or a closed context;
+     *                      EINTR when a signal interrupted the wait before any event was reaped
+     * @throws NullPointerException if {@code mask} is null
+     */
+    public int getEvents(int minNr, IoEventArray into, long timeoutNanos, SignalSet mask) throws AioException {
+        return getEvents(minNr, into, into.capacity(), timeoutNanos, Objects.requireNonNull(mask, "mask"));
+    }
+
+    private static String syscallName(SignalSet mask) {
+        return mask == null ? "io_getevents" : "io_pgetevents";
+    }
+
+    /** io_getevents(2), or io_pgetevents(2) with a non-null {@code mask}. */
+    private int getEvents(int minNr, IoEventArray into, int maxNr, long timeoutNanos, SignalSet mask)
+            throws AioException {
         final long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         final MemorySegment dst = into.segment();
+        final String syscall = syscallName(mask);
+        final long usig = mask == null ? 0 : mask.aioSigset().address();
         int got = 0;
-        if (ring != null && minNr >= 0 && minNr <= maxNr) {
+        if (ring != null && mask == null && minNr >= 0 && minNr <= maxNr) {
             acquire("io_getevents");
             try {
                 long stamp = reapLock.tryWriteLock();
@@ -292,7 +361,7 @@ public final class AioContext implements AutoCloseable {
                 return got;
             }
         }
-        acquire("io_getevents");
+        acquire(syscall);
         waiters.incrementAndGet();
         release();
         try {
@@ -307,8 +376,10 @@ public final class AioContext implements AutoCloseable {
                 long stamp = ring != null ? reapLock.readLock() : 0;
                 long ret;
                 try {
-                    ret = Syscalls.ioGetevents(id, minNr - got, maxNr - got,
-                            dst.address() + (long) got * EVENT_SIZE, tsAddress);
+                    long events = dst.address() + (long) got * EVENT_SIZE;
+                    ret = mask == null
+                            ? Syscalls.ioGetevents(id, minNr - got, maxNr - got, events, tsAddress)
+                            : Syscalls.ioPgetevents(id, minNr - got, maxNr - got, events, tsAddress, usig);
                 } finally {
                     if (ring != null) {
                         reapLock.unlockRead(stamp);
@@ -321,6 +392,13 @@ public final class AioContext implements AutoCloseable {
                     if (got >= minNr || timeoutNanos == 0 || (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)) {
                         return got;
                     }
+                } else if (ret == -Errno.EINTR.number() && mask != null) {
+                    // The mask let a signal through: being woken is the point, so no retry.
+                    if (got > 0) {
+                        return got;
+                    }
+                    throw new AioException(syscall, Errno.EINTR.number(),
+                            "a signal that the mask leaves unblocked interrupted the wait; its handler has run");
                 } else if (ret == -Errno.EINTR.number()) {
                     if (timeoutNanos == 0 || (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)) {
                         return got;
@@ -328,14 +406,15 @@ public final class AioContext implements AutoCloseable {
                 } else if (got > 0) {
                     return got; // hand over what was reaped; the error shows on the next call
                 } else if (isClosed()) {
-                    throw closed("io_getevents");
+                    throw closed(syscall);
                 } else {
-                    throw new AioException("io_getevents", (int) -ret, null);
+                    throw new AioException(syscall, (int) -ret, null);
                 }
             }
         } finally {
             waiters.decrementAndGet();
             Reference.reachabilityFence(into);
+            Reference.reachabilityFence(mask);
         }
     }
 

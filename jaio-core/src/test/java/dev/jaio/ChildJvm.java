@@ -7,10 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs jaio in a second JVM, optionally as the unprivileged user {@code nobody}, for what one process
@@ -19,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Dropping privileges uses {@code setpriv --reuid=nobody --regid=nogroup --clear-groups} from
  * util-linux, which needs root; {@link #nobodyUnavailableReason()} says why it cannot be done here.
+ * The build's class directories may sit where nobody cannot enter (a clone in a {@code mktemp -d}
+ * directory, root's home), so a child run as nobody gets a world-readable copy of them in a fresh
+ * temporary directory, removed when the child has exited.
  */
 final class ChildJvm {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
@@ -46,19 +54,35 @@ final class ChildJvm {
 
     /** Runs {@link #main} with {@code args} in a new JVM, as root (the current user) or as nobody. */
     static Result run(boolean asNobody, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        if (asNobody) {
-            cmd.addAll(List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+        Path copy = asNobody ? readableCopyOfClasses() : null;
+        try {
+            List<String> cmd = new ArrayList<>();
+            if (asNobody) {
+                cmd.addAll(List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+            }
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-Xshare:auto",
+                    "-XX:TieredStopAtLevel=1"));
+            cmd.addAll(jvmOptions);
+            cmd.add("-cp");
+            cmd.add(copy != null
+                    ? copy.resolve("main") + ":" + copy.resolve("test")
+                    : classesOf(NativeFile.class) + ":" + classesOf(ChildJvm.class));
+            cmd.add(ChildJvm.class.getName());
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            if (copy != null) {
+                pb.directory(copy.toFile()); // the test's working directory may be closed to nobody too
+            }
+            return waitFor(pb.start(), cmd);
+        } finally {
+            if (copy != null) {
+                deleteTree(copy);
+            }
         }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1"));
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(classesOf(NativeFile.class) + ":" + classesOf(ChildJvm.class));
-        cmd.add(ChildJvm.class.getName());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+    }
+
+    private static Result waitFor(Process p, List<String> cmd) throws IOException, InterruptedException {
         p.getOutputStream().close();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -66,6 +90,49 @@ final class ChildJvm {
         }
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Copies the class directories (or jars) of jaio and of this class into a new temporary directory
+     * that every user may read and enter, as {@code main} and {@code test}.
+     */
+    private static Path readableCopyOfClasses() throws IOException {
+        Path root = Files.createTempDirectory("jaio-child-classes");
+        try {
+            Files.setPosixFilePermissions(root, READABLE_DIR);
+            copyReadable(Path.of(classesOf(NativeFile.class)), root.resolve("main"));
+            copyReadable(Path.of(classesOf(ChildJvm.class)), root.resolve("test"));
+            return root;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(root);
+            throw e;
+        }
+    }
+
+    private static final Set<PosixFilePermission> READABLE_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> READABLE_FILE = PosixFilePermissions.fromString("rw-r--r--");
+
+    private static void copyReadable(Path source, Path target) throws IOException {
+        try (Stream<Path> tree = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) tree::iterator) {
+                Path to = target.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                    Files.setPosixFilePermissions(to, READABLE_DIR);
+                } else {
+                    Files.copy(from, to);
+                    Files.setPosixFilePermissions(to, READABLE_FILE);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static String classesOf(Class<?> c) {

@@ -23,6 +23,12 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             true, Linker.Option.firstVariadicArg(1));
 
+    /** The same with six variadic longs, for the calls that take six arguments (io_pgetevents). */
+    private static final MethodHandle SYSCALL6 = Native.downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                    JAVA_LONG),
+            true, Linker.Option.firstVariadicArg(1));
+
     private static final Arch ARCH = Arch.current();
 
     /** A raw syscall with up to five arguments; unused ones are ignored by the kernel. */
@@ -30,6 +36,17 @@ public final class Syscalls {
         MemorySegment capture = ThreadScratch.get().errno;
         try {
             long ret = (long) SYSCALL.invokeExact(capture, number, a1, a2, a3, a4, a5);
+            return Native.result(ret, capture);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** A raw syscall with six arguments. */
+    public static long syscall6(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        MemorySegment capture = ThreadScratch.get().errno;
+        try {
+            long ret = (long) SYSCALL6.invokeExact(capture, number, a1, a2, a3, a4, a5, a6);
             return Native.result(ret, capture);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -63,6 +80,15 @@ public final class Syscalls {
      */
     public static long ioGetevents(long ctx, long minNr, long nr, long events, long timeout) {
         return syscall(ARCH.ioGetevents, ctx, minNr, nr, events, timeout);
+    }
+
+    /**
+     * io_pgetevents(2), Linux 4.18: {@code long io_pgetevents(aio_context_t ctx, long min_nr, long nr,
+     * struct io_event *events, struct __kernel_timespec *timeout, const struct __aio_sigset *usig)};
+     * {@code usig} is the address of an {@link AioSigset}, or 0 for io_getevents(2)'s behaviour.
+     */
+    public static long ioPgetevents(long ctx, long minNr, long nr, long events, long timeout, long usig) {
+        return syscall6(ARCH.ioPgetevents, ctx, minNr, nr, events, timeout, usig);
     }
 
     /** eventfd2(2): {@code int eventfd2(unsigned int initval, int flags)}. */

@@ -1,12 +1,23 @@
 package dev.jaio.internal.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link Arch}: architecture detection and the syscall numbers that differ between architectures. */
+/**
+ * {@link Arch}: architecture detection, and every syscall number of every architecture checked against the
+ * kernel's headers of this machine ({@link KernelHeaders}).
+ */
 class ArchTest {
     @Test
     void shouldDetectX86_64UnderEitherName() {
@@ -32,40 +43,39 @@ class ArchTest {
         assertSame(Arch.UNSUPPORTED, Arch.detect("", "amd64"));
     }
 
-    @Test
-    void shouldUseTheX86_64SyscallTable() {
-        // arch/x86/entry/syscalls/syscall_64.tbl
-        Arch a = Arch.X86_64;
-        assertEquals(206, a.ioSetup);
-        assertEquals(207, a.ioDestroy);
-        assertEquals(208, a.ioGetevents);
-        assertEquals(209, a.ioSubmit);
-        assertEquals(210, a.ioCancel);
-        assertEquals(251, a.ioprioSet);
-        assertEquals(252, a.ioprioGet);
-        assertEquals(290, a.eventfd2);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Arch.class, names = {"X86_64", "AARCH64"})
+    void shouldUseTheNumbersOfTheKernelsOwnSyscallTable(Arch arch) throws Exception {
+        // x86_64: arch/x86/entry/syscalls/syscall_64.tbl, installed as asm/unistd_64.h;
+        // aarch64: include/uapi/asm-generic/unistd.h. Read at test time, every column of Arch.
+        Path header = KernelHeaders.unistdOf(arch);
+        Map<String, TreeSet<Long>> kernel = KernelHeaders.syscallNumbers(header);
+        Map<String, Long> ours = arch.syscallNumbers();
+        for (Map.Entry<String, Long> e : ours.entrySet()) {
+            TreeSet<Long> defined = kernel.get(e.getKey());
+            assertNotNull(defined, "__NR_" + e.getKey() + " is not defined in " + header);
+            assertEquals(Set.of(e.getValue()), defined, arch + " " + e.getKey() + " against " + header);
+        }
+        System.out.println("ArchTest: " + arch + " " + ours.size() + " syscall numbers match " + header);
     }
 
     @Test
-    void shouldUseTheGenericSyscallTableOnAarch64() {
-        // include/uapi/asm-generic/unistd.h
-        Arch a = Arch.AARCH64;
-        assertEquals(0, a.ioSetup);
-        assertEquals(1, a.ioDestroy);
-        assertEquals(2, a.ioSubmit);
-        assertEquals(3, a.ioCancel);
-        assertEquals(4, a.ioGetevents);
-        assertEquals(19, a.eventfd2);
-        assertEquals(30, a.ioprioSet);
-        assertEquals(31, a.ioprioGet);
+    void shouldFindEveryNumberFieldByTheKernelsNameOfTheCall() {
+        assertEquals(List.of("io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "eventfd2",
+                "ioprio_set", "ioprio_get", "io_pgetevents", "io_uring_setup", "io_uring_enter",
+                "io_uring_register"), List.copyOf(Arch.X86_64.syscallNumbers().keySet()));
+        assertEquals("io_uring_register", Arch.kernelName("ioUringRegister"));
+        assertEquals("eventfd2", Arch.kernelName("eventfd2"));
+        assertEquals(Arch.X86_64.ioPgetevents, Arch.X86_64.syscallNumbers().get("io_pgetevents"));
+        assertEquals(Arch.AARCH64.ioUringEnter, Arch.AARCH64.syscallNumbers().get("io_uring_enter"));
     }
 
     @Test
     void shouldGiveNoSyscallNumberWhenUnsupported() {
-        Arch a = Arch.UNSUPPORTED;
-        for (long n : new long[] {a.ioSetup, a.ioDestroy, a.ioSubmit, a.ioCancel, a.ioGetevents, a.eventfd2,
-            a.ioprioSet, a.ioprioGet}) {
-            assertEquals(-1, n);
+        Map<String, Long> numbers = Arch.UNSUPPORTED.syscallNumbers();
+        assertEquals(Arch.X86_64.syscallNumbers().keySet(), numbers.keySet());
+        for (Map.Entry<String, Long> e : numbers.entrySet()) {
+            assertEquals(-1, e.getValue(), e.getKey());
         }
     }
 

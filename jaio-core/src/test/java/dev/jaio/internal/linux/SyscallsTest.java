@@ -110,6 +110,79 @@ class SyscallsTest {
         }
     }
 
+    /**
+     * io_pgetevents(2), each error the Linux Test Project's io_pgetevents02 checks and the ones fs/aio.c adds:
+     * the timeout and the {@code __aio_sigset} are read first (EFAULT), then the mask's size (EINVAL), then
+     * the counts and the context (EINVAL), and the events array only once there is an event to copy (EFAULT).
+     */
+    @Test
+    void shouldAnswerIoPgeteventsErrorsAsTheKernelChecksThem() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ctxp = arena.allocate(JAVA_LONG);
+            assertEquals(0, Syscalls.ioSetup(4, ctxp));
+            long ctx = ctxp.get(JAVA_LONG, 0);
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            try {
+                MemorySegment events = arena.allocate(IoEvent.LAYOUT, 1);
+                MemorySegment sigset = arena.allocate(JAVA_LONG);
+                MemorySegment usig = arena.allocate(AioSigset.LAYOUT);
+                AioSigset.set(usig, sigset.address(), AioSigset.KERNEL_SIGSET_SIZE);
+                MemorySegment ts = arena.allocate(Timespec.LAYOUT);
+                Timespec.set(ts, 0);
+                long e = events.address();
+                long t = ts.address();
+                long u = usig.address();
+
+                // "invalid ctx": 0, unmapped, and mapped memory that is not a ring.
+                for (long bogus : new long[] {0, 8, events.address()}) {
+                    assertEquals(EINVAL, Syscalls.ioPgetevents(bogus, 1, 1, e, t, u), "ctx " + bogus);
+                }
+                // "invalid min_nr", "invalid max_nr", and min_nr > nr.
+                assertEquals(EINVAL, Syscalls.ioPgetevents(ctx, -1, 1, e, t, u));
+                assertEquals(EINVAL, Syscalls.ioPgetevents(ctx, 1, -1, e, t, u));
+                assertEquals(EINVAL, Syscalls.ioPgetevents(ctx, 2, 1, e, t, u));
+                // "invalid timeout", "invalid sigmask": the struct itself, or the sigset_t it points to.
+                assertEquals(EFAULT, Syscalls.ioPgetevents(ctx, 1, 1, e, 8, u));
+                assertEquals(EFAULT, Syscalls.ioPgetevents(ctx, 1, 1, e, t, 8));
+                MemorySegment badMask = arena.allocate(AioSigset.LAYOUT);
+                AioSigset.set(badMask, 8, AioSigset.KERNEL_SIGSET_SIZE);
+                assertEquals(EFAULT, Syscalls.ioPgetevents(ctx, 1, 1, e, t, badMask.address()));
+                // A sigsetsize other than the kernel's 8 bytes (glibc's sigset_t is 128) is refused...
+                for (long size : new long[] {0, 4, 16, 128}) {
+                    MemorySegment badSize = arena.allocate(AioSigset.LAYOUT);
+                    AioSigset.set(badSize, sigset.address(), size);
+                    assertEquals(EINVAL, Syscalls.ioPgetevents(ctx, 1, 1, e, t, badSize.address()), "size " + size);
+                    // ...but only with a mask: set_user_sigmask() returns before the size check for NULL.
+                    AioSigset.set(badSize, 0, size);
+                    assertEquals(0, Syscalls.ioPgetevents(ctx, 1, 1, e, t, badSize.address()), "NULL, size " + size);
+                }
+                // Valid so far, nothing ready: 0 events after a zero timeout, with a mask, with none, or usig NULL.
+                assertEquals(0, Syscalls.ioPgetevents(ctx, 1, 1, e, t, u));
+                assertEquals(0, Syscalls.ioPgetevents(ctx, 1, 1, e, t, 0));
+
+                // "invalid events": an event is ready (POLLOUT on a fresh pipe), and copying it out fails.
+                Iocb poll = Iocb.allocate(arena).prepPoll(fds.getAtIndex(JAVA_INT, 1), 0x4).data(9);
+                MemorySegment pointers = arena.allocate(ADDRESS, 1);
+                pointers.set(JAVA_LONG, 0, poll.address());
+                assertEquals(1, Syscalls.ioSubmit(ctx, 1, pointers.address()));
+                assertEquals(EFAULT, Syscalls.ioPgetevents(ctx, 1, 1, 0, t, u));
+                assertEquals(EFAULT, Syscalls.ioPgetevents(ctx, 1, 1, 8, t, u));
+                // As io_pgetevents01: with a valid mask the event comes out, once.
+                Timespec.set(ts, TimeUnit.SECONDS.toNanos(5));
+                assertEquals(1, Syscalls.ioPgetevents(ctx, 1, 1, e, t, u));
+                assertEquals(9, IoEvent.read(events, 0).data());
+                assertEquals(0x4, IoEvent.read(events, 0).res());
+                Timespec.set(ts, 0);
+                assertEquals(0, Syscalls.ioPgetevents(ctx, 0, 1, e, t, u));
+            } finally {
+                LibC.close(fds.getAtIndex(JAVA_INT, 0));
+                LibC.close(fds.getAtIndex(JAVA_INT, 1));
+                assertEquals(0, Syscalls.ioDestroy(ctx));
+            }
+        }
+    }
+
     @Test
     void shouldPassAnUnsignedNrEventsWithoutSignExtension() {
         try (Arena arena = Arena.ofConfined()) {
