@@ -11,9 +11,10 @@ import java.util.Locale;
  */
 public enum Arch {
     //           io_setup destroy submit cancel getevents eventfd2 ioprio_set ioprio_get
-    X86_64(206, 207, 209, 210, 208, 290, 251, 252),
-    AARCH64(0, 1, 2, 3, 4, 19, 30, 31),
-    UNSUPPORTED(-1, -1, -1, -1, -1, -1, -1, -1);
+    //           io_uring_setup enter register (one number on both, from the generic table)
+    X86_64(206, 207, 209, 210, 208, 290, 251, 252, 425, 426, 427),
+    AARCH64(0, 1, 2, 3, 4, 19, 30, 31, 425, 426, 427),
+    UNSUPPORTED(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
 
     public final long ioSetup;
     public final long ioDestroy;
@@ -23,9 +24,13 @@ public enum Arch {
     public final long eventfd2;
     public final long ioprioSet;
     public final long ioprioGet;
+    public final long ioUringSetup;
+    public final long ioUringEnter;
+    public final long ioUringRegister;
 
     Arch(long ioSetup, long ioDestroy, long ioSubmit, long ioCancel, long ioGetevents,
-         long eventfd2, long ioprioSet, long ioprioGet) {
+         long eventfd2, long ioprioSet, long ioprioGet, long ioUringSetup, long ioUringEnter,
+         long ioUringRegister) {
         this.ioSetup = ioSetup;
         this.ioDestroy = ioDestroy;
         this.ioSubmit = ioSubmit;
@@ -34,6 +39,9 @@ public enum Arch {
         this.eventfd2 = eventfd2;
         this.ioprioSet = ioprioSet;
         this.ioprioGet = ioprioGet;
+        this.ioUringSetup = ioUringSetup;
+        this.ioUringEnter = ioUringEnter;
+        this.ioUringRegister = ioUringRegister;
     }
 
     private static final Arch CURRENT = detect(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));

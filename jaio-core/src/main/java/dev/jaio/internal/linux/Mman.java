@@ -1,0 +1,54 @@
+package dev.jaio.internal.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * mmap(2) and munmap(2) from libc, for memory the kernel shares with user space (the io_uring rings).
+ *
+ * <p>Results follow the kernel's convention: {@link #mmap} answers the mapping's address, or
+ * {@code -errno} (a mapping's address is never in the last page, where errno values live).
+ */
+public final class Mman {
+    private Mman() {
+    }
+
+    // Common to x86_64 and aarch64 (asm-generic/mman-common.h, and x86's is the same for these).
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_POPULATE = 0x008000;
+
+    private static final MethodHandle MMAP = Native.downcall("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
+    private static final MethodHandle MUNMAP = Native.downcall("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
+
+    /** mmap(2) with no address hint; returns the address of the mapping, or {@code -errno}. */
+    public static long mmap(long length, int prot, int flags, int fd, long offset) {
+        MemorySegment e = ThreadScratch.get().errno;
+        try {
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(e, MemorySegment.NULL, length, prot, flags, fd,
+                    offset);
+            // MAP_FAILED is (void *) -1.
+            return addr.address() == -1L ? -Native.errno(e) : addr.address();
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** munmap(2). */
+    public static int munmap(long address, long length) {
+        MemorySegment e = ThreadScratch.get().errno;
+        try {
+            return (int) Native.result((int) MUNMAP.invokeExact(e, MemorySegment.ofAddress(address), length), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+}
