@@ -19,9 +19,13 @@ public final class Mman {
     }
 
     // Common to x86_64 and aarch64 (asm-generic/mman-common.h, and x86's is the same for these).
+    /** {@code PROT_READ}: the pages may be read. */
     public static final int PROT_READ = 0x1;
+    /** {@code PROT_WRITE}: the pages may be written. */
     public static final int PROT_WRITE = 0x2;
+    /** {@code MAP_SHARED}: writes are seen by everyone who maps the same object, the kernel included. */
     public static final int MAP_SHARED = 0x01;
+    /** {@code MAP_POPULATE}: fault the pages in now. */
     public static final int MAP_POPULATE = 0x008000;
 
     private static final MethodHandle MMAP = Native.downcall("mmap",
@@ -29,7 +33,16 @@ public final class Mman {
     private static final MethodHandle MUNMAP = Native.downcall("munmap",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
 
-    /** mmap(2) with no address hint; returns the address of the mapping, or {@code -errno}. */
+    /**
+     * mmap(2) with no address hint.
+     *
+     * @param length the mapping's length
+     * @param prot   {@code PROT_*}
+     * @param flags  {@code MAP_*}
+     * @param fd     the object to map
+     * @param offset where in the object the mapping starts
+     * @return the address of the mapping, or {@code -errno}
+     */
     public static long mmap(long length, int prot, int flags, int fd, long offset) {
         MemorySegment e = ThreadScratch.get().errno;
         try {
@@ -42,7 +55,13 @@ public final class Mman {
         }
     }
 
-    /** munmap(2). */
+    /**
+     * munmap(2).
+     *
+     * @param address the mapping's address
+     * @param length  its length
+     * @return 0, or {@code -errno}
+     */
     public static int munmap(long address, long length) {
         MemorySegment e = ThreadScratch.get().errno;
         try {

@@ -28,7 +28,18 @@ public final class UringSyscalls {
 
     private static final Arch ARCH = Arch.current();
 
-    /** A raw syscall with up to six arguments; unused ones are ignored by the kernel. */
+    /**
+     * A raw syscall with up to six arguments; unused ones are ignored by the kernel.
+     *
+     * @param number the syscall's number
+     * @param a1     the first argument
+     * @param a2     the second
+     * @param a3     the third
+     * @param a4     the fourth
+     * @param a5     the fifth
+     * @param a6     the sixth
+     * @return the result, or {@code -errno}
+     */
     public static long syscall6(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
         MemorySegment capture = ThreadScratch.get().errno;
         try {
@@ -39,7 +50,13 @@ public final class UringSyscalls {
         }
     }
 
-    /** io_uring_setup(2): {@code int io_uring_setup(u32 entries, struct io_uring_params *p)}. */
+    /**
+     * io_uring_setup(2): {@code int io_uring_setup(u32 entries, struct io_uring_params *p)}.
+     *
+     * @param entries the SQ size
+     * @param params  the address of a {@code struct io_uring_params}
+     * @return the ring's descriptor, or {@code -errno}
+     */
     public static long ioUringSetup(int entries, long params) {
         return Syscalls.syscall(ARCH.ioUringSetup, Integer.toUnsignedLong(entries), params, 0, 0, 0);
     }
@@ -49,6 +66,14 @@ public final class UringSyscalls {
      * unsigned int min_complete, unsigned int flags, const void *arg, size_t argsz)}; with
      * {@code IORING_ENTER_EXT_ARG}, {@code arg} is a {@code struct io_uring_getevents_arg}, otherwise a
      * signal mask of {@code argsz} bytes (or 0).
+     *
+     * @param fd          the ring
+     * @param toSubmit    how many SQEs to submit
+     * @param minComplete how many completions to wait for, with {@code IORING_ENTER_GETEVENTS}
+     * @param flags       {@code IORING_ENTER_*}
+     * @param arg         the argument's address, or 0
+     * @param argsz       its size
+     * @return how many SQEs were consumed, or {@code -errno}
      */
     public static long ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long arg, long argsz) {
         return syscall6(ARCH.ioUringEnter, Integer.toUnsignedLong(fd), Integer.toUnsignedLong(toSubmit),
@@ -58,6 +83,12 @@ public final class UringSyscalls {
     /**
      * io_uring_register(2): {@code int io_uring_register(unsigned int fd, unsigned int opcode, void *arg,
      * unsigned int nr_args)}.
+     *
+     * @param fd     the ring
+     * @param opcode {@code IORING_REGISTER_*}
+     * @param arg    the argument's address, or 0
+     * @param nrArgs how many items {@code arg} holds
+     * @return the opcode's result, or {@code -errno}
      */
     public static long ioUringRegister(int fd, int opcode, long arg, int nrArgs) {
         return Syscalls.syscall(ARCH.ioUringRegister, Integer.toUnsignedLong(fd), Integer.toUnsignedLong(opcode),
