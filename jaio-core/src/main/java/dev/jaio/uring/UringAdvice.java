@@ -22,7 +22,11 @@ final class UringAdvice {
         }
         String text = switch (e) {
             case ENOSYS -> UNAVAILABLE;
-            case EFAULT -> "a pointer handed to the kernel points outside this process's memory";
+            case EFAULT -> syscall.equals("io_uring_register")
+                    ? "a buffer or array is outside this process's memory, or a buffer is file-backed memory (a "
+                        + "mapped regular file; kernels from 6.x answer EFAULT where io_uring_register(2) says "
+                        + "EOPNOTSUPP), or longer than 1 GiB"
+                    : "a pointer handed to the kernel points outside this process's memory";
             case EINTR -> "interrupted by a signal before anything happened; retry";
             default -> switch (syscall) {
                 case "io_uring_setup" -> switch (e) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,6 +97,19 @@ class IoUringErrnoTest {
         } finally {
             LibC.close(fd);
         }
+    }
+
+    @Test
+    void setupShouldFailWithEmfileWhenTheProcessHasNoDescriptorLeft() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), EmfileChild.class.getName())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
+        assertTrue(out.startsWith("EMFILE | io_uring_setup failed: EMFILE"), out);
+        assertTrue(out.contains("RLIMIT_NOFILE"), out);
     }
 
     @Test
@@ -190,6 +204,26 @@ class IoUringErrnoTest {
             assertErrno(Errno.EFAULT, "io_uring_register", () -> ring.registerBuffers(nowhere));
             assertEquals(-Errno.EFAULT.number(),
                     UringSyscalls.ioUringRegister(ring.fd(), IoUring.REGISTER_BUFFERS, 8L, 1));
+        }
+    }
+
+    @Test
+    void registerShouldRefuseFileBackedMemory() throws Exception {
+        Path file = Files.write(dir.resolve("mapped"), new byte[8192]);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+             IoUring ring = IoUring.setup(4)) {
+            MemorySegment mapped = MemorySegment.ofBuffer(ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE,
+                    0, 8192));
+            String fsType = Files.getFileStore(file).type();
+            Assumptions.assumeFalse(fsType.equals("tmpfs"), "tmpfs (shmem) pages can be registered: " + dir);
+            // io_uring_register(2) says EOPNOTSUPP; kernels that pin with FOLL_LONGTERM (6.x) answer EFAULT.
+            AioException e = org.junit.jupiter.api.Assertions.assertThrows(AioException.class,
+                    () -> ring.registerBuffers(mapped));
+            assertEquals("io_uring_register", e.syscall());
+            assertTrue(e.errno() == Errno.EFAULT.number() || e.errno() == Errno.EOPNOTSUPP.number(), e.getMessage());
+            assertTrue(e.getMessage().contains("file-backed"), e.getMessage());
+            System.out.println("file-backed buffer on " + fsType + ": " + e.errnoName());
         }
     }
 
