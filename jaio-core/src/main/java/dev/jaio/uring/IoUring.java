@@ -92,6 +92,14 @@ public final class IoUring implements AutoCloseable {
     public static final int FEAT_LINKED_FILE = 1 << 12;
     /** {@code IORING_FEAT_REG_REG_RING}: a registered ring descriptor can register. */
     public static final int FEAT_REG_REG_RING = 1 << 13;
+    /** {@code IORING_FEAT_RECVSEND_BUNDLE}: sends and receives of buffer bundles (6.10). */
+    public static final int FEAT_RECVSEND_BUNDLE = 1 << 14;
+    /** {@code IORING_FEAT_MIN_TIMEOUT}: waits with a minimum timeout (6.12). */
+    public static final int FEAT_MIN_TIMEOUT = 1 << 15;
+    /** {@code IORING_FEAT_RW_ATTR}: reads and writes with attributes, such as protection information (6.14). */
+    public static final int FEAT_RW_ATTR = 1 << 16;
+    /** {@code IORING_FEAT_NO_IOWAIT}: waits that are not accounted as iowait (6.15). */
+    public static final int FEAT_NO_IOWAIT = 1 << 17;
 
     /** {@code IORING_ENTER_GETEVENTS}: wait for {@code min_complete} completions. */
     public static final int ENTER_GETEVENTS = 1;
