@@ -943,6 +943,11 @@ public final class IoUring implements AutoCloseable {
                 || session.startsWith("jdk.internal.foreign.GlobalSession");
     }
 
+    /** Whether buffers unregistered while requests were in flight are still held; for tests. */
+    boolean holdsRetiredBuffers() {
+        return resources.hasRetired;
+    }
+
     /** How many buffer sets closed rings left to the JVM's lifetime; for tests. */
     static int retainedCount() {
         return RETAINED.size();
@@ -958,7 +963,7 @@ public final class IoUring implements AutoCloseable {
      * The ring's mappings, descriptor and registered buffers; released once, by {@link #close()} or, for a
      * ring never closed, by the cleaner (which keeps the buffers, as it cannot know what is in flight).
      */
-    private static final class Resources implements Runnable {
+    static final class Resources implements Runnable {
         final int fd;
         long sqAddress;
         long sqSize;
@@ -995,7 +1000,7 @@ public final class IoUring implements AutoCloseable {
             sqesAddress = mapped(Mman.mmap(sqesSize, prot, flags, fd, OFF_SQES));
         }
 
-        private static long mapped(long ret) throws AioException {
+        static long mapped(long ret) throws AioException {
             if (ret < 0 && ret >= -4095) {
                 throw error("mmap", ret);
             }

@@ -633,6 +633,79 @@ class IoUringTest {
         }
     }
 
+    @Test
+    void shouldHoldUnregisteredBuffersUntilTheRequestsInFlightComplete() throws Exception {
+        try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            try {
+                MemorySegment registered = Arena.ofAuto().allocate(4096);
+                ring.registerBuffers(registered);
+                ring.getSqe().prepReadFixed(fds.getAtIndex(JAVA_INT, 0), registered.asSlice(0, 1), -1, 0).userData(1);
+                ring.submit();
+                assertEquals(List.of(), ring.getCqes(0, 1, Duration.ofMillis(20)), "the pipe is empty: pending");
+                ring.unregisterBuffers();
+                assertTrue(ring.holdsRetiredBuffers(), "a read may still write into the buffer");
+                MemorySegment one = arena.allocate(1);
+                one.set(JAVA_BYTE, 0, (byte) 'x');
+                assertEquals(1, LibC.write(fds.getAtIndex(JAVA_INT, 1), one, 1));
+                assertEquals(new Cqe(1, 1, 0), ring.getCqes(1, 1, Duration.ofSeconds(30)).get(0));
+                assertEquals('x', registered.get(JAVA_BYTE, 0));
+                assertFalse(ring.holdsRetiredBuffers(), "nothing in flight: the buffer may go");
+            } finally {
+                LibC.close(fds.getAtIndex(JAVA_INT, 0));
+                LibC.close(fds.getAtIndex(JAVA_INT, 1));
+            }
+        }
+    }
+
+    @Test
+    void shouldCloseTheDescriptorOfARingThatWasNeverClosed() throws Exception {
+        int fd = leakRing();
+        Path link = Path.of("/proc/self/fd/" + fd);
+        for (int i = 0; i < 200 && isRing(link); i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertFalse(isRing(link), "the cleaner closed fd " + fd);
+    }
+
+    private static int leakRing() throws AioException {
+        IoUring ring = IoUring.setup(2);
+        ring.getSqe().prepNop();
+        ring.submit();
+        return ring.fd();
+    }
+
+    private static boolean isRing(Path fdLink) {
+        try {
+            return Files.readSymbolicLink(fdLink).toString().contains("io_uring");
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    @Test
+    void shouldTurnAFailedMmapIntoAnAioException() throws Exception {
+        // mmap of the rings fails only when the process is out of address space or memory; the conversion is
+        // checked here on the kernel's convention (-errno) instead.
+        assertEquals(0x7f00_0000_0000L, IoUring.Resources.mapped(0x7f00_0000_0000L));
+        AioException e = assertErrno(Errno.ENOMEM, "mmap", () -> IoUring.Resources.mapped(-Errno.ENOMEM.number()));
+        assertTrue(e.getMessage().contains("map the ring"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectBuffersOf2GibOrMore() {
+        try (IoUring ring = IoUring.setup(2)) {
+            MemorySegment huge = MemorySegment.ofAddress(4096).reinterpret(3L << 30);
+            Sqe sqe = ring.getSqe();
+            assertThrows(IllegalArgumentException.class, () -> sqe.prepRead(0, huge, 0));
+            assertThrows(IllegalArgumentException.class, () -> sqe.prepWriteFixed(0, huge, 0, 0));
+        } catch (AioException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static Map<Long, Integer> results(List<Cqe> cqes) {
         Map<Long, Integer> m = new HashMap<>();
         for (Cqe c : cqes) {
