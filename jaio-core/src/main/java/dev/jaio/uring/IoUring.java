@@ -545,8 +545,9 @@ public final class IoUring implements AutoCloseable {
      *                                  EBUSY, EBADFD
      */
     public List<Cqe> getCqes(int minNr, int maxNr, Duration timeout) throws AioException {
-        if (maxNr < 1) {
-            throw new IllegalArgumentException("maxNr must be at least 1: maxNr=" + maxNr);
+        if (maxNr < 1 || minNr < 0 || minNr > maxNr) {
+            throw new IllegalArgumentException("0 <= minNr <= maxNr and maxNr >= 1 are required: minNr=" + minNr
+                    + " maxNr=" + maxNr);
         }
         CqeArray into = CqeArray.allocate(Math.min(maxNr, Math.max(minNr, cqEntries)));
         int n = getCqes(minNr, into, toNanos(timeout));

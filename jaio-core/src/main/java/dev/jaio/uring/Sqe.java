@@ -472,11 +472,17 @@ public final class Sqe {
         return this;
     }
 
-    private static int length(MemorySegment buffer) {
-        Objects.requireNonNull(buffer, "buffer");
-        if (!buffer.isNative()) {
-            throw new IllegalArgumentException("the kernel needs native memory: buffer=" + buffer);
+    /** The address of native memory; a heap segment's "address" is an array offset the kernel cannot use. */
+    private static long address(MemorySegment segment, String name) {
+        Objects.requireNonNull(segment, name);
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("the kernel needs native memory: " + name + "=" + segment);
         }
+        return segment.address();
+    }
+
+    private static int length(MemorySegment buffer) {
+        address(buffer, "buffer");
         if (buffer.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a buffer must be under 2 GiB: byteSize=" + buffer.byteSize());
         }
@@ -554,9 +560,10 @@ public final class Sqe {
      * @param nrVecs  how many iovecs
      * @param offset  the file offset, or -1 for the file position
      * @return this
+     * @throws IllegalArgumentException if {@code iovecs} is not native memory
      */
     public Sqe prepReadv(int fd, MemorySegment iovecs, int nrVecs, long offset) {
-        return prepRw(OP_READV, fd, iovecs.address(), nrVecs, offset);
+        return prepRw(OP_READV, fd, address(iovecs, "iovecs"), nrVecs, offset);
     }
 
     /**
@@ -567,9 +574,10 @@ public final class Sqe {
      * @param nrVecs  how many iovecs
      * @param offset  the file offset, or -1 for the file position
      * @return this
+     * @throws IllegalArgumentException if {@code iovecs} is not native memory
      */
     public Sqe prepWritev(int fd, MemorySegment iovecs, int nrVecs, long offset) {
-        return prepRw(OP_WRITEV, fd, iovecs.address(), nrVecs, offset);
+        return prepRw(OP_WRITEV, fd, address(iovecs, "iovecs"), nrVecs, offset);
     }
 
     /**
@@ -660,9 +668,10 @@ public final class Sqe {
      * @param count completions to wait for, or 0
      * @param flags 0 or {@code TIMEOUT_*}
      * @return this
+     * @throws IllegalArgumentException if {@code ts} is not native memory
      */
     public Sqe prepTimeout(MemorySegment ts, int count, int flags) {
-        prepRw(OP_TIMEOUT, -1, ts.address(), 1, Integer.toUnsignedLong(count));
+        prepRw(OP_TIMEOUT, -1, address(ts, "ts"), 1, Integer.toUnsignedLong(count));
         return rwFlags(flags);
     }
 
@@ -674,9 +683,10 @@ public final class Sqe {
      * @param ts    a {@code struct __kernel_timespec}; the kernel copies it at submission
      * @param flags 0 or {@code TIMEOUT_*}
      * @return this
+     * @throws IllegalArgumentException if {@code ts} is not native memory
      */
     public Sqe prepLinkTimeout(MemorySegment ts, int flags) {
-        prepRw(OP_LINK_TIMEOUT, -1, ts.address(), 1, 0);
+        prepRw(OP_LINK_TIMEOUT, -1, address(ts, "ts"), 1, 0);
         return rwFlags(flags);
     }
 
@@ -702,9 +712,10 @@ public final class Sqe {
      * @param flags {@code O_*}
      * @param mode  the mode for a created file
      * @return this
+     * @throws IllegalArgumentException if {@code path} is not native memory
      */
     public Sqe prepOpenat(int dirfd, MemorySegment path, int flags, int mode) {
-        prepRw(OP_OPENAT, dirfd, path.address(), mode, 0);
+        prepRw(OP_OPENAT, dirfd, address(path, "path"), mode, 0);
         return rwFlags(flags);
     }
 
@@ -728,9 +739,10 @@ public final class Sqe {
      * @param mask     {@code STATX_*}
      * @param statxbuf a {@code struct statx} (256 bytes), allocated until the completion is reaped
      * @return this
+     * @throws IllegalArgumentException if {@code path} or {@code statxbuf} is not native memory
      */
     public Sqe prepStatx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
-        prepRw(OP_STATX, dirfd, path.address(), mask, statxbuf.address());
+        prepRw(OP_STATX, dirfd, address(path, "path"), mask, address(statxbuf, "statxbuf"));
         return rwFlags(flags);
     }
 

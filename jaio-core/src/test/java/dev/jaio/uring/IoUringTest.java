@@ -514,6 +514,8 @@ class IoUringTest {
             assertThrows(IllegalArgumentException.class, () -> ring.getCqes(3, into, 0));
             assertThrows(IllegalArgumentException.class, () -> ring.getCqes(-1, into, 0));
             assertThrows(IllegalArgumentException.class, () -> ring.getCqes(0, 0, Duration.ZERO));
+            assertThrows(IllegalArgumentException.class, () -> ring.getCqes(3, 2, Duration.ZERO));
+            assertThrows(IllegalArgumentException.class, () -> ring.getCqes(-1, 2, Duration.ZERO));
         }
     }
 

@@ -99,6 +99,15 @@ class SqeTest {
     void shouldRejectHeapBuffersAndNegativeTimeouts() {
         assertThrows(IllegalArgumentException.class, () -> fresh().prepRead(3, MemorySegment.ofArray(new byte[8]), 0));
         assertThrows(IllegalArgumentException.class, () -> Sqe.timespec(arena, Duration.ofMillis(-1)));
+        MemorySegment heap = MemorySegment.ofArray(new byte[256]);
+        MemorySegment ok = arena.allocate(256);
+        assertThrows(IllegalArgumentException.class, () -> fresh().prepReadv(3, heap, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> fresh().prepWritev(3, heap, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> fresh().prepTimeout(heap, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> fresh().prepLinkTimeout(heap, 0));
+        assertThrows(IllegalArgumentException.class, () -> fresh().prepOpenat(-100, heap, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> fresh().prepStatx(-100, ok, 0, 0, heap));
+        assertThrows(IllegalArgumentException.class, () -> fresh().prepStatx(-100, heap, 0, 0, ok));
     }
 
     @Test
