@@ -487,18 +487,35 @@ public final class IoUring implements AutoCloseable {
                 }
                 consumed = published;
                 submittedTotal += published;
+            } else if (waitNr > 0) {
+                // Submit and start waiting in one call, for at most one slice so that close() is noticed.
+                while (true) {
+                    long ret = waitSlice(submitWaitArg, toSubmit, waitNr, WAIT_SLICE_NANOS);
+                    if (ret >= 0) {
+                        consumed = (int) ret;
+                        break;
+                    }
+                    if (ret != NEG_ETIME && ret != NEG_EINTR) {
+                        throw error("io_uring_enter", ret);
+                    }
+                    // The kernel answers the wait's ETIME or EINTR only when it consumed nothing.
+                    if (toSubmit == 0 || guard.isClosed()) {
+                        break;
+                    }
+                }
+                submittedTotal += consumed;
             } else if (toSubmit > 0 || needsFlush()) {
-                long ret = enter(toSubmit, waitNr, waitNr > 0 ? ENTER_GETEVENTS : 0);
+                long ret = enter(toSubmit, 0, needsFlush() ? ENTER_GETEVENTS : 0);
                 consumed = (int) ret;
                 submittedTotal += consumed;
             }
             while (waitNr > 0 && cqReady() < waitNr) {
-                long ret = waitSlice(submitWaitArg, waitNr, WAIT_SLICE_NANOS);
-                if (ret < 0 && ret != NEG_ETIME && ret != NEG_EINTR) {
-                    throw error("io_uring_enter", ret);
-                }
                 if (guard.isClosed()) {
                     throw closed("io_uring_enter");
+                }
+                long ret = waitSlice(submitWaitArg, 0, waitNr, WAIT_SLICE_NANOS);
+                if (ret < 0 && ret != NEG_ETIME && ret != NEG_EINTR) {
+                    throw error("io_uring_enter", ret);
                 }
             }
             return consumed;
@@ -597,7 +614,7 @@ public final class IoUring implements AutoCloseable {
                     }
                     slice = Math.min(slice, remaining);
                 }
-                long ret = waitSlice(waitArg, minNr - got, slice);
+                long ret = waitSlice(waitArg, 0, minNr - got, slice);
                 got += reap(into, got, max - got);
                 if (got >= minNr) {
                     return got;
@@ -622,18 +639,19 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * One io_uring_enter(2) that waits up to {@code nanos} until {@code minComplete} completions are in
-     * the CQ, with an {@code io_uring_getevents_arg} in {@code arg} (its timespec follows it).
+     * One io_uring_enter(2) that submits {@code toSubmit} entries, then waits up to {@code nanos} until
+     * {@code minComplete} completions are in the CQ, with an {@code io_uring_getevents_arg} in {@code arg}
+     * (its timespec follows it).
      */
-    private long waitSlice(MemorySegment arg, int minComplete, long nanos) {
+    private long waitSlice(MemorySegment arg, int toSubmit, int minComplete, long nanos) {
         MemorySegment ts = arg.asSlice(TS_OFFSET, 16);
         arg.set(JAVA_LONG, 0, 0L);                         // sigmask: none
         arg.set(JAVA_INT, ARG_SIGMASK_SZ, 0);
         arg.set(JAVA_LONG, ARG_TS, ts.address());
         ts.set(JAVA_LONG, 0, nanos / 1_000_000_000L);
         ts.set(JAVA_LONG, 8, nanos % 1_000_000_000L);
-        long ret = UringSyscalls.ioUringEnter(fd, 0, minComplete, ENTER_GETEVENTS | ENTER_EXT_ARG, arg.address(),
-                GETEVENTS_ARG_SIZE);
+        long ret = UringSyscalls.ioUringEnter(fd, toSubmit, minComplete, ENTER_GETEVENTS | ENTER_EXT_ARG,
+                arg.address(), GETEVENTS_ARG_SIZE);
         Reference.reachabilityFence(arg);
         return ret;
     }

@@ -614,6 +614,34 @@ class IoUringTest {
     }
 
     @Test
+    void shouldWakeASubmitterWaitingForCompletionsWhenClosed() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            IoUring ring = IoUring.setup(4);
+            try {
+                ring.getSqe().prepPollAdd(fds.getAtIndex(JAVA_INT, 0), 1).userData(1); // never ready
+                CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        ring.submitAndWait(1);
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                Thread.sleep(200);
+                ring.close();
+                Throwable t = waiter.get(60, TimeUnit.SECONDS);
+                assertTrue(t instanceof AioException e && e.errno() == Errno.EBADF.number(), String.valueOf(t));
+            } finally {
+                ring.close();
+                LibC.close(fds.getAtIndex(JAVA_INT, 0));
+                LibC.close(fds.getAtIndex(JAVA_INT, 1));
+            }
+        }
+    }
+
+    @Test
     void shouldKeepRegisteredBuffersOfARingClosedWithRequestsInFlight() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
