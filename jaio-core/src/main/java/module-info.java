@@ -7,4 +7,5 @@
 module dev.jaio {
     exports dev.jaio;
     exports dev.jaio.nio;
+    exports dev.jaio.uring;
 }

@@ -69,6 +69,7 @@ final class InfoCommand implements Callable<Integer> {
         } catch (RuntimeException | LinkageError e) {
             out.println("kernel AIO:        NOT usable: " + e);
         }
+        out.println("io_uring:          " + UringInfo.describe());
         out.println("aio-nr/aio-max-nr: " + readProc("/proc/sys/fs/aio-nr").orElse("?") + " / "
                 + readProc("/proc/sys/fs/aio-max-nr").orElse("?")
                 + " (requests reserved by all contexts on the system / the limit)");

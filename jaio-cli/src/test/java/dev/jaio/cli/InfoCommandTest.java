@@ -36,6 +36,10 @@ class InfoCommandTest {
         assertTrue(out.contains("kernel:            " + InfoCommand.readProc("/proc/sys/kernel/osrelease").orElseThrow()), out);
         assertTrue(out.contains("file system:"), out);
         assertTrue(out.contains("engine:"), out);
+        assertTrue(out.contains("io_uring:          usable (") || out.contains("io_uring:          NOT usable: "), out);
+        if (dev.jaio.uring.IoUring.isAvailable()) {
+            assertTrue(out.matches("(?s).*io_uring:          usable .*features [A-Z_ ]*NODROP.*EXT_ARG.*"), out);
+        }
         if (out.contains("kernel AIO:        usable") && out.contains("O_DIRECT:          supported")) {
             for (String flag : InfoCommand.RWF_FLAGS.keySet()) {
                 assertTrue(out.matches("(?s).*\\n  " + flag + " +write \\S+.*read \\S+.*"), flag + " in " + out);
