@@ -4,6 +4,7 @@ import dev.jaio.internal.engine.Engine;
 import dev.jaio.internal.engine.EngineCounters;
 import dev.jaio.internal.engine.KernelAioEngine;
 import dev.jaio.internal.engine.ThreadPoolEngine;
+import dev.jaio.internal.jfr.JaioJfr;
 import java.lang.ref.Cleaner;
 import java.util.Locale;
 import java.util.Objects;
@@ -65,10 +66,13 @@ public final class AioEngine implements AutoCloseable {
     private final String fallbackReason;
     private final AlignedBufferPool pool;
     private final int queueDepth;
+    private final String name;
     private final Cleaner.Cleanable cleanable;
 
-    private AioEngine(Engine engine, Kind kind, String fallbackReason, AlignedBufferPool pool, int queueDepth) {
+    private AioEngine(Engine engine, Kind kind, String fallbackReason, AlignedBufferPool pool, int queueDepth,
+                      String name) {
         this.engine = engine;
+        this.name = name;
         this.kind = kind;
         this.fallbackReason = fallbackReason;
         this.pool = pool;
@@ -77,6 +81,14 @@ public final class AioEngine implements AutoCloseable {
             engine.close();
             pool.close();
         });
+        JaioJfr.register(this, AioEngine::jfrSnapshot);
+    }
+
+    /** The counters the periodic {@code dev.jaio.EngineStatistics} JFR event reports. */
+    private JaioJfr.EngineSnapshot jfrSnapshot() {
+        Stats s = stats();
+        return new JaioJfr.EngineSnapshot(name, kind.name(), s.inFlight(), s.submitted(), s.completed(), s.failed(),
+                s.submitCalls(), s.getEventsCalls());
     }
 
     /** A builder with the defaults: AUTO, queue depth 256, one context, 4x queue depth outstanding. */
@@ -146,6 +158,7 @@ public final class AioEngine implements AutoCloseable {
     /** Closes the engine as described in the class documentation; idempotent. */
     @Override
     public void close() {
+        JaioJfr.unregister(this);
         cleanable.clean();
     }
 
@@ -297,7 +310,7 @@ public final class AioEngine implements AutoCloseable {
                 try {
                     Engine e = new KernelAioEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
                             blockingThreads, submitEagerly, threadName);
-                    return new AioEngine(e, Kind.KERNEL_AIO, null, pool, queueDepth);
+                    return new AioEngine(e, Kind.KERNEL_AIO, null, pool, queueDepth, threadName);
                 } catch (AioException e) {
                     if (m == Mode.KERNEL_AIO) {
                         pool.close();
@@ -307,7 +320,7 @@ public final class AioEngine implements AutoCloseable {
                 }
             }
             Engine e = new ThreadPoolEngine(poolThreads, outstanding, failFast, completionExecutor, threadName);
-            return new AioEngine(e, Kind.THREAD_POOL, reason, pool, queueDepth);
+            return new AioEngine(e, Kind.THREAD_POOL, reason, pool, queueDepth, threadName);
         }
 
         private static Mode modeFromProperty(Mode configured) {

@@ -2,6 +2,8 @@ package dev.jaio;
 
 import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.jfr.FileIoEvent;
+import dev.jaio.internal.jfr.JaioJfr;
 import dev.jaio.internal.linux.LibC;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -574,10 +576,13 @@ public final class AsyncFile implements AutoCloseable {
         ByteBuffer byteBuffer;
         /** Keeps the caller's memory reachable until the kernel is done with it. */
         Object userBuffer;
+        /** The JFR event begun at issue, or null when no recording asks for it. */
+        final FileIoEvent jfr;
 
         Request(byte op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
             super(op, file.fd(), position, buffer, length, rwFlags);
             this.future = future;
+            this.jfr = JaioJfr.begin(op);
         }
 
         Object value(long n) {
@@ -589,6 +594,7 @@ public final class AsyncFile implements AutoCloseable {
         protected void complete(long result) {
             try {
                 if (result < 0) {
+                    JaioJfr.end(jfr, file.path(), position + skip, 0, Errno.nameOf((int) -result), engine.kind());
                     future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
                             position + skip));
                     return;
@@ -618,6 +624,7 @@ public final class AsyncFile implements AutoCloseable {
                 if (byteBuffer != null) {
                     byteBuffer.position(byteBuffer.position() + (int) n);
                 }
+                JaioJfr.end(jfr, file.path(), position + skip, n, null, engine.kind());
                 future.complete(value(n));
             } catch (Throwable t) {
                 future.completeExceptionally(t);
