@@ -84,6 +84,25 @@ class ModulePathTest {
     }
 
     @Test
+    @Timeout(240)
+    void shouldRecordJaiosFlightRecorderEventsOnTheModulePath() throws Exception {
+        Path jfr = dir.resolve("app.jfr");
+        Child c = run("--enable-native-access=dev.jaio", "-XX:StartFlightRecording:filename=" + jfr
+                + ",+dev.jaio.FileRead#threshold=0ms,+dev.jaio.FileWrite#threshold=0ms");
+        assertEquals(0, c.exit(), c.err());
+        // The command the README shows, on the recording the application left.
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "print",
+                "--events", "dev.jaio.FileRead", jfr.toString()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jfr print finished");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("dev.jaio.FileRead {"), out);
+        assertTrue(out.contains("path = \"" + dir.resolve("async.dat") + "\""), out);
+        assertTrue(out.contains("bytesRead = 16.0 kB") && out.contains("engine = \""), out);
+    }
+
+    @Test
     @Timeout(180)
     void shouldNameTheModuleFlagWhenNativeAccessIsNotEnabled() throws Exception {
         Child c = run();
