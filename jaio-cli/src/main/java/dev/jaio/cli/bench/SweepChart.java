@@ -141,6 +141,7 @@ public final class SweepChart {
         s.setPlotBackgroundColor(Color.WHITE);
         s.setChartTitleBoxVisible(false);
         c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        c.getStyler().setOverlapped(true); // every series' point at its category's centre, not side by side
         c.getStyler().setYAxisMin(0.0);
         for (Map.Entry<String, List<Point>> e : series.entrySet()) {
             List<Double> ys = new ArrayList<>();
