@@ -8,4 +8,11 @@ module dev.jaio {
     exports dev.jaio;
     exports dev.jaio.nio;
     exports dev.jaio.uring;
+
+    // Flight Recorder events (dev.jaio.FileRead, FileWrite, FileForce, EngineStatistics). Not static: jdk.jfr
+    // is in every JDK image, and a module read only statically would not be resolved on the module path
+    // unless the application added it, so recordings started later (jcmd JFR.start) would miss jaio.
+    requires jdk.jfr;
+
+    exports dev.jaio.internal.jfr to jdk.jfr;
 }

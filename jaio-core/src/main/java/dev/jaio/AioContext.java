@@ -102,6 +102,8 @@ public final class AioContext implements AutoCloseable {
      *
      * <p>{@code nrEvents} reaches the kernel as the {@code unsigned int} it is there: -1 is 0xFFFFFFFF.
      *
+     * @param nrEvents how many requests the context must hold at once
+     * @return the new context
      * @throws AioException EAGAIN when {@code nrEvents} exceeds what {@code /proc/sys/fs/aio-max-nr} still
      *                      allows (the message gives {@code aio-nr} and the limit), EINVAL for 0 or a
      *                      count beyond the kernel's internal limit, ENOMEM, and ENOSYS or EPERM when
@@ -111,7 +113,14 @@ public final class AioContext implements AutoCloseable {
         return setup(nrEvents, RING_ENABLED);
     }
 
-    /** As {@link #setup(int)}, choosing whether to reap from the ring in user space. */
+    /**
+     * As {@link #setup(int)}, choosing whether to reap from the ring in user space.
+     *
+     * @param nrEvents how many requests the context must hold at once
+     * @param reapFromRing whether to reap completions from the ring in user space rather than through io_getevents(2)
+     * @return the new context
+     * @throws AioException if the system call fails; {@link AioException#errno()} says why
+     */
     public static AioContext setup(int nrEvents, boolean reapFromRing) throws AioException {
         if (!Native.isSupportedPlatform()) {
             throw new AioException("io_setup", Errno.ENOSYS.number(),
@@ -133,27 +142,47 @@ public final class AioContext implements AutoCloseable {
         return new AioContext(ctxp.get(JAVA_LONG, 0), nrEvents, reapFromRing);
     }
 
-    /** The kernel's {@code aio_context_t}: the address of the completion ring. */
+    /**
+     * The kernel's {@code aio_context_t}: the address of the completion ring.
+     *
+     * @return the kernel's {@code aio_context_t}: the address of the completion ring
+     */
     public long id() {
         return id;
     }
 
-    /** The {@code nr_events} this context was created with. */
+    /**
+     * The {@code nr_events} this context was created with.
+     *
+     * @return the {@code nr_events} this context was created with
+     */
     public int nrEvents() {
         return nrEvents;
     }
 
-    /** How many events the kernel's completion ring holds; at least {@link #nrEvents()}. */
+    /**
+     * How many events the kernel's completion ring holds; at least {@link #nrEvents()}.
+     *
+     * @return how many events the kernel's completion ring holds; at least {@link #nrEvents()}
+     */
     public int ringCapacity() {
         return ring != null ? ring.nr() - 1 : Math.max(nrEvents, 1);
     }
 
-    /** Whether completions are reaped from the ring in user space. */
+    /**
+     * Whether completions are reaped from the ring in user space.
+     *
+     * @return whether completions are reaped from the ring in user space
+     */
     public boolean usesRing() {
         return ring != null;
     }
 
-    /** Whether {@link #close()} has been called. */
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return whether {@link #close()} has been called
+     */
     public boolean isClosed() {
         return users.isClosed();
     }
@@ -161,6 +190,7 @@ public final class AioContext implements AutoCloseable {
     /**
      * io_submit(2): queues the iocbs in order.
      *
+     * @param iocbs the requests to submit, in order
      * @return how many were queued; fewer than given when the kernel stopped at one it could not queue
      *         (that one and the rest were not submitted)
      * @throws AioException when none was queued: EAGAIN (no free slot), EBADF (bad file descriptor in the
@@ -170,7 +200,13 @@ public final class AioContext implements AutoCloseable {
         return submit(Arrays.asList(iocbs));
     }
 
-    /** io_submit(2) for a list of iocbs; see {@link #submit(Iocb...)}. */
+    /**
+     * io_submit(2) for a list of iocbs; see {@link #submit(Iocb...)}.
+     *
+     * @param iocbs the requests to submit, in order
+     * @return how many requests the kernel queued, which may be fewer than given
+     * @throws AioException if the system call fails; {@link AioException#errno()} says why
+     */
     public int submit(List<Iocb> iocbs) throws AioException {
         int n = iocbs.size();
         acquire("io_submit");
@@ -198,6 +234,11 @@ public final class AioContext implements AutoCloseable {
     /**
      * io_submit(2) with a caller-built array of {@code struct iocb *}, for batches that allocate
      * nothing. {@code nr} reaches the kernel as given: a negative one gets EINVAL.
+     *
+     * @param iocbPointers an array of {@code struct iocb *}
+     * @param nr how many entries of {@code iocbPointers} to submit
+     * @return how many requests the kernel queued, which may be fewer than given
+     * @throws AioException if the system call fails; {@link AioException#errno()} says why
      */
     public int submit(MemorySegment iocbPointers, long nr) throws AioException {
         Objects.requireNonNull(iocbPointers, "iocbPointers");
@@ -227,6 +268,10 @@ public final class AioContext implements AutoCloseable {
      * blocks, and any other timeout returns early only with {@code minNr} events in hand: a signal that
      * interrupts the wait (EINTR) is retried with the time that remains.
      *
+     * @param minNr the fewest completions to wait for
+     * @param maxNr the most completions to return
+     * @param timeout how long to wait: {@code null} blocks, {@link java.time.Duration#ZERO} never does
+     * @return the completions reaped, at most {@code maxNr}
      * @throws AioException EINVAL when {@code minNr} or {@code maxNr} is negative or {@code minNr > maxNr}
      *                      (the kernel's checks), or the context is closed
      */
@@ -303,7 +348,11 @@ public final class AioContext implements AutoCloseable {
      * (negative: without limit, 0: not at all) for at least {@code minNr} completions and stores up to
      * {@code into.capacity()} of them.
      *
+     * @param minNr the fewest completions to wait for
+     * @param into where the completions go; its capacity is the most returned
+     * @param timeoutNanos how long to wait, in nanoseconds: negative blocks, 0 never does
      * @return how many events were stored at the start of {@code into}
+     * @throws AioException if the system call fails; {@link AioException#errno()} says why
      */
     public int getEvents(int minNr, IoEventArray into, long timeoutNanos) throws AioException {
         return getEvents(minNr, into, into.capacity(), timeoutNanos, null);
@@ -423,6 +472,7 @@ public final class AioContext implements AutoCloseable {
      * EINPROGRESS), the cancelled request's event arrives through {@link #getEvents}; only some requests
      * can be cancelled at all ({@link Iocb#CMD_POLL} can, file reads and writes cannot).
      *
+     * @param iocb a submitted request
      * @throws AioException EINVAL when the iocb is not in flight on this context, cannot be cancelled,
      *                      its {@code aio_key} is not 0, or the context is closed; EAGAIN when the kernel
      *                      could not cancel it now
@@ -507,7 +557,11 @@ public final class AioContext implements AutoCloseable {
         }
     }
 
-    /** How often this context has called the kernel, and how its completions were reaped. */
+    /**
+     * How often this context has called the kernel, and how its completions were reaped.
+     *
+     * @return how often this context has called the kernel, and how its completions were reaped
+     */
     public Counters counters() {
         return new Counters(submitCalls.sum(), submitted.sum(), getEventsCalls.sum(), ringEvents.sum(),
                 kernelEvents.sum());

@@ -4,6 +4,7 @@ import dev.jaio.internal.engine.Engine;
 import dev.jaio.internal.engine.EngineCounters;
 import dev.jaio.internal.engine.KernelAioEngine;
 import dev.jaio.internal.engine.ThreadPoolEngine;
+import dev.jaio.internal.jfr.JaioJfr;
 import java.lang.ref.Cleaner;
 import java.util.Locale;
 import java.util.Objects;
@@ -65,10 +66,13 @@ public final class AioEngine implements AutoCloseable {
     private final String fallbackReason;
     private final AlignedBufferPool pool;
     private final int queueDepth;
+    private final String name;
     private final Cleaner.Cleanable cleanable;
 
-    private AioEngine(Engine engine, Kind kind, String fallbackReason, AlignedBufferPool pool, int queueDepth) {
+    private AioEngine(Engine engine, Kind kind, String fallbackReason, AlignedBufferPool pool, int queueDepth,
+                      String name) {
         this.engine = engine;
+        this.name = name;
         this.kind = kind;
         this.fallbackReason = fallbackReason;
         this.pool = pool;
@@ -77,9 +81,21 @@ public final class AioEngine implements AutoCloseable {
             engine.close();
             pool.close();
         });
+        JaioJfr.register(this, AioEngine::jfrSnapshot);
     }
 
-    /** A builder with the defaults: AUTO, queue depth 256, one context, 4x queue depth outstanding. */
+    /** The counters the periodic {@code dev.jaio.EngineStatistics} JFR event reports. */
+    private JaioJfr.EngineSnapshot jfrSnapshot() {
+        Stats s = stats();
+        return new JaioJfr.EngineSnapshot(name, kind.name(), s.inFlight(), s.submitted(), s.completed(), s.failed(),
+                s.submitCalls(), s.getEventsCalls());
+    }
+
+    /**
+     * A builder with the defaults: AUTO, queue depth 256, one context, 4x queue depth outstanding.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -87,6 +103,9 @@ public final class AioEngine implements AutoCloseable {
     /**
      * The engine {@link AsyncFile#open(java.nio.file.Path, java.nio.file.OpenOption...)} uses: built with
      * the defaults on first use and never closed (its threads are daemons).
+     *
+     * @return the engine {@link AsyncFile#open(java.nio.file.Path, java.nio.file.OpenOption...)} uses: built with the
+     *     defaults on first use and never closed (its threads are daemons)
      */
     public static AioEngine defaultEngine() {
         AioEngine e = defaultEngine;
@@ -105,27 +124,48 @@ public final class AioEngine implements AutoCloseable {
         return e;
     }
 
-    /** Which engine runs the requests. */
+    /**
+     * Which engine runs the requests.
+     *
+     * @return which engine runs the requests
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** Why the thread-pool engine runs instead of kernel AIO; empty when kernel AIO runs or the pool was asked for. */
+    /**
+     * Why the thread-pool engine runs instead of kernel AIO; empty when kernel AIO runs or the pool was asked for.
+     *
+     * @return why the thread-pool engine runs instead of kernel AIO; empty when kernel AIO runs or the pool was asked
+     *     for
+     */
     public Optional<String> fallbackReason() {
         return Optional.ofNullable(fallbackReason);
     }
 
-    /** Requests per context that may be in the kernel at once. */
+    /**
+     * Requests per context that may be in the kernel at once.
+     *
+     * @return requests per context that may be in the kernel at once
+     */
     public int queueDepth() {
         return queueDepth;
     }
 
-    /** The aligned buffers the engine stages heap and misaligned buffers through. */
+    /**
+     * The aligned buffers the engine stages heap and misaligned buffers through.
+     *
+     * @return the aligned buffers the engine stages heap and misaligned buffers through
+     */
     public AlignedBufferPool bufferPool() {
         return pool;
     }
 
-    /** A snapshot of the engine's counters and latency summary. */
+    /**
+     * A snapshot of the engine's counters and latency summary.
+     *
+     * @return a snapshot of the engine's counters and latency summary
+     */
     public Stats stats() {
         EngineCounters.Snapshot s = engine.counters().snapshot(engine.inFlight());
         AioContext.Counters k = engine instanceof KernelAioEngine ka ? ka.contextCounters()
@@ -146,6 +186,7 @@ public final class AioEngine implements AutoCloseable {
     /** Closes the engine as described in the class documentation; idempotent. */
     @Override
     public void close() {
+        JaioJfr.unregister(this);
         cleanable.clean();
     }
 
@@ -193,13 +234,23 @@ public final class AioEngine implements AutoCloseable {
         private Builder() {
         }
 
-        /** How to choose the engine (default AUTO); the {@code jaio.engine} system property overrides it. */
+        /**
+         * How to choose the engine (default AUTO); the {@code jaio.engine} system property overrides it.
+         *
+         * @param mode how to choose the engine
+         * @return this builder
+         */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
-        /** Requests per context in the kernel at once (default 256). */
+        /**
+         * Requests per context in the kernel at once (default 256).
+         *
+         * @param queueDepth requests per context in the kernel at once
+         * @return this builder
+         */
         public Builder queueDepth(int queueDepth) {
             if (queueDepth < 1 || queueDepth > 65536) {
                 throw new IllegalArgumentException("queueDepth must be 1 to 65536: queueDepth=" + queueDepth);
@@ -208,7 +259,12 @@ public final class AioEngine implements AutoCloseable {
             return this;
         }
 
-        /** Kernel AIO contexts, each with its own event loop thread (default 1). */
+        /**
+         * Kernel AIO contexts, each with its own event loop thread (default 1).
+         *
+         * @param contexts how many kernel AIO contexts, each with its own event loop
+         * @return this builder
+         */
         public Builder contexts(int contexts) {
             if (contexts < 1 || contexts > 256) {
                 throw new IllegalArgumentException("contexts must be 1 to 256: contexts=" + contexts);
@@ -217,7 +273,12 @@ public final class AioEngine implements AutoCloseable {
             return this;
         }
 
-        /** Requests accepted and not finished, across the engine (default 4 x queueDepth x contexts). */
+        /**
+         * Requests accepted and not finished, across the engine (default 4 x queueDepth x contexts).
+         *
+         * @param maxOutstanding how many requests may be accepted and unfinished at once
+         * @return this builder
+         */
         public Builder maxOutstanding(int maxOutstanding) {
             if (maxOutstanding < 1) {
                 throw new IllegalArgumentException("maxOutstanding must be positive: maxOutstanding=" + maxOutstanding);
@@ -229,6 +290,9 @@ public final class AioEngine implements AutoCloseable {
         /**
          * Whether a caller beyond {@code maxOutstanding} gets a future failed with
          * {@link java.util.concurrent.RejectedExecutionException} (true) or waits (false, the default).
+         *
+         * @param failFast whether to fail such callers at once instead of making them wait
+         * @return this builder
          */
         public Builder failFast(boolean failFast) {
             this.failFast = failFast;
@@ -238,13 +302,21 @@ public final class AioEngine implements AutoCloseable {
         /**
          * Where futures complete and their callbacks run: default, a pool the engine owns;
          * {@code Runnable::run} completes them on the event loop thread (callbacks must not block).
+         *
+         * @param executor where completion handlers run, or {@code null} for the engine's own threads
+         * @return this builder
          */
         public Builder completionExecutor(Executor executor) {
             this.completionExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** Threads for buffered requests that would block the event loop (default 4). */
+        /**
+         * Threads for buffered requests that would block the event loop (default 4).
+         *
+         * @param threads how many threads
+         * @return this builder
+         */
         public Builder blockingThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("blockingThreads must be positive: threads=" + threads);
@@ -253,7 +325,12 @@ public final class AioEngine implements AutoCloseable {
             return this;
         }
 
-        /** Threads of the thread-pool engine, the requests it runs at once (default 16). */
+        /**
+         * Threads of the thread-pool engine, the requests it runs at once (default 16).
+         *
+         * @param threads how many threads
+         * @return this builder
+         */
         public Builder poolThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("poolThreads must be positive: threads=" + threads);
@@ -269,13 +346,22 @@ public final class AioEngine implements AutoCloseable {
          * CPU per request. With true, the requests a completion issued are submitted before the next
          * completion is handled, as fio does: the device's queue stays fuller, for more IOPS at moderate
          * depths, at the price of an io_submit per completion. See the README's performance section.
+         *
+         * @param submitEagerly whether to submit each completion's follow-up requests before handling the next
+         *     completion
+         * @return this builder
          */
         public Builder submitEagerly(boolean submitEagerly) {
             this.submitEagerly = submitEagerly;
             return this;
         }
 
-        /** A name for the engine's threads. */
+        /**
+         * A name for the engine's threads.
+         *
+         * @param name the prefix of the engine's thread names
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
@@ -284,6 +370,7 @@ public final class AioEngine implements AutoCloseable {
         /**
          * Builds the engine.
          *
+         * @return the engine, running
          * @throws AioException in mode KERNEL_AIO, when kernel AIO is unusable (the message says why)
          */
         public AioEngine build() throws AioException {
@@ -297,7 +384,7 @@ public final class AioEngine implements AutoCloseable {
                 try {
                     Engine e = new KernelAioEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
                             blockingThreads, submitEagerly, threadName);
-                    return new AioEngine(e, Kind.KERNEL_AIO, null, pool, queueDepth);
+                    return new AioEngine(e, Kind.KERNEL_AIO, null, pool, queueDepth, threadName);
                 } catch (AioException e) {
                     if (m == Mode.KERNEL_AIO) {
                         pool.close();
@@ -307,7 +394,7 @@ public final class AioEngine implements AutoCloseable {
                 }
             }
             Engine e = new ThreadPoolEngine(poolThreads, outstanding, failFast, completionExecutor, threadName);
-            return new AioEngine(e, Kind.THREAD_POOL, reason, pool, queueDepth);
+            return new AioEngine(e, Kind.THREAD_POOL, reason, pool, queueDepth, threadName);
         }
 
         private static Mode modeFromProperty(Mode configured) {

@@ -26,6 +26,10 @@ public class AioException extends IOException {
     /**
      * An error from {@code syscall} with the given errno; {@code advice} says what it means here and
      * what to do (null for the standard advice for that call and errno).
+     *
+     * @param syscall the system call or operation that failed, such as {@code "io_submit"}
+     * @param errno the positive error number
+     * @param advice what to do about it, or {@code null}
      */
     public AioException(String syscall, int errno, String advice) {
         this(syscall, errno, advice, null, -1);
@@ -34,6 +38,12 @@ public class AioException extends IOException {
     /**
      * An error from a request on {@code file} at {@code position} (-1 when it has none), such as
      * a failed read whose completion carried {@code -errno}.
+     *
+     * @param syscall the system call or operation that failed, such as {@code "io_submit"}
+     * @param errno the positive error number
+     * @param advice what to do about it, or {@code null}
+     * @param file the file the request was for, or {@code null}
+     * @param position the file position of the request, or -1
      */
     public AioException(String syscall, int errno, String advice, Path file, long position) {
         super(message(syscall, errno, advice, file, position));
@@ -43,32 +53,56 @@ public class AioException extends IOException {
         this.position = position;
     }
 
-    /** The positive error number. */
+    /**
+     * The positive error number.
+     *
+     * @return the positive error number
+     */
     public int errno() {
         return errno;
     }
 
-    /** The error's symbolic name, such as {@code "EINVAL"}, or {@code "errno N"} when unknown. */
+    /**
+     * The error's symbolic name, such as {@code "EINVAL"}, or {@code "errno N"} when unknown.
+     *
+     * @return the error's symbolic name, such as {@code "EINVAL"}, or {@code "errno N"} when unknown
+     */
     public String errnoName() {
         return Errno.nameOf(errno);
     }
 
-    /** The error as a constant, or {@code null} for a number {@link Errno} does not know. */
+    /**
+     * The error as a constant, or {@code null} for a number {@link Errno} does not know.
+     *
+     * @return the error as a constant, or {@code null} for a number {@link Errno} does not know
+     */
     public Errno errnoConstant() {
         return Errno.of(errno);
     }
 
-    /** The system call or operation that failed, such as {@code "io_submit"} or {@code "pread"}. */
+    /**
+     * The system call or operation that failed, such as {@code "io_submit"} or {@code "pread"}.
+     *
+     * @return the system call or operation that failed, such as {@code "io_submit"} or {@code "pread"}
+     */
     public String syscall() {
         return syscall;
     }
 
-    /** The file the failed request was for, or {@code null}. */
+    /**
+     * The file the failed request was for, or {@code null}.
+     *
+     * @return the file the failed request was for, or {@code null}
+     */
     public Path file() {
         return file;
     }
 
-    /** The file position of the failed request, or -1. */
+    /**
+     * The file position of the failed request, or -1.
+     *
+     * @return the file position of the failed request, or -1
+     */
     public long position() {
         return position;
     }

@@ -72,22 +72,38 @@ public final class AlignedBufferPool implements AutoCloseable {
         }
     }
 
-    /** The address alignment of every buffer. */
+    /**
+     * The address alignment of every buffer.
+     *
+     * @return the address alignment of every buffer
+     */
     public int alignment() {
         return alignment;
     }
 
-    /** Bytes of native memory the pool itself has allocated (buffers beyond the largest class excluded). */
+    /**
+     * Bytes of native memory the pool itself has allocated (buffers beyond the largest class excluded).
+     *
+     * @return bytes of native memory the pool itself has allocated (buffers beyond the largest class excluded)
+     */
     public long allocatedBytes() {
         return allocatedBytes.get();
     }
 
-    /** Whether {@link #close()} has been called. */
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return whether {@link #close()} has been called
+     */
     public boolean isClosed() {
         return closed.get();
     }
 
-    /** Buffers handed out and not yet released. */
+    /**
+     * Buffers handed out and not yet released.
+     *
+     * @return buffers handed out and not yet released
+     */
     public int outstanding() {
         return outstanding.get();
     }
@@ -96,6 +112,8 @@ public final class AlignedBufferPool implements AutoCloseable {
      * A buffer of exactly {@code size} bytes (its segment), aligned to {@link #alignment()}; its contents
      * are whatever the last user left.
      *
+     * @param size the size in bytes
+     * @return the buffer; {@link Buffer#close()} returns it
      * @throws IllegalStateException if the pool is closed
      */
     public Buffer acquire(long size) {
@@ -176,12 +194,20 @@ public final class AlignedBufferPool implements AutoCloseable {
             this.sizeClass = sizeClass;
         }
 
-        /** The buffer's memory, of the size asked for. Not to be used after {@link #close()}. */
+        /**
+         * The buffer's memory, of the size asked for. Not to be used after {@link #close()}.
+         *
+         * @return the buffer's memory, of the size asked for
+         */
         public MemorySegment segment() {
             return segment;
         }
 
-        /** A direct {@link ByteBuffer} over {@link #segment()}. */
+        /**
+         * A direct {@link ByteBuffer} over {@link #segment()}.
+         *
+         * @return a direct {@link ByteBuffer} over {@link #segment()}
+         */
         public ByteBuffer asByteBuffer() {
             return segment.asByteBuffer();
         }
@@ -195,7 +221,14 @@ public final class AlignedBufferPool implements AutoCloseable {
         }
     }
 
-    /** An aligned segment of {@code size} bytes from {@code arena}, zeroed; {@code alignment} a power of two. */
+    /**
+     * An aligned segment of {@code size} bytes from {@code arena}, zeroed; {@code alignment} a power of two.
+     *
+     * @param arena the arena the memory comes from
+     * @param size the size in bytes
+     * @param alignment the address alignment, a power of two
+     * @return an aligned segment of {@code size} bytes from {@code arena}, zeroed; {@code alignment} a power of two
+     */
     public static MemorySegment allocateAligned(Arena arena, long size, long alignment) {
         Objects.requireNonNull(arena, "arena");
         if (alignment <= 0 || Long.bitCount(alignment) != 1) {

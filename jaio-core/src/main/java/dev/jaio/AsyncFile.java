@@ -2,6 +2,8 @@ package dev.jaio;
 
 import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.jfr.FileIoEvent;
+import dev.jaio.internal.jfr.JaioJfr;
 import dev.jaio.internal.linux.LibC;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -85,7 +87,15 @@ public final class AsyncFile implements AutoCloseable {
         this.nowaitWrites = kernel && !direct;
     }
 
-    /** Opens a file on the {@linkplain AioEngine#defaultEngine() default engine}; see {@link NativeFile#open}. */
+    /**
+     * Opens a file on the {@linkplain AioEngine#defaultEngine() default engine}; see {@link NativeFile#open}.
+     *
+     * @param path the file to open
+     * @param options how to open it, as {@link java.nio.file.StandardOpenOption} and {@link dev.jaio.JaioOpenOption}
+     *     values
+     * @return the open file
+     * @throws IOException if the file cannot be opened; an {@link AioException} names the errno
+     */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
         return open(path, AioEngine.defaultEngine(), options);
     }
@@ -94,12 +104,29 @@ public final class AsyncFile implements AutoCloseable {
      * Opens a file on {@code engine}, with the options {@link NativeFile#open} takes. When O_DIRECT was
      * asked for and the file system refuses it, the file is opened without it and
      * {@link #directFallbackReason()} says so.
+     *
+     * @param path the file to open
+     * @param engine the engine that runs the requests; it must stay open while the file is
+     * @param options how to open it, as {@link java.nio.file.StandardOpenOption} and {@link dev.jaio.JaioOpenOption}
+     *     values
+     * @return the open file
+     * @throws IOException if the file cannot be opened; an {@link AioException} names the errno
      */
     public static AsyncFile open(Path path, AioEngine engine, OpenOption... options) throws IOException {
         return open(path, engine, new HashSet<>(Arrays.asList(options)));
     }
 
-    /** As {@link #open(Path, AioEngine, OpenOption...)}, with file attributes for creation. */
+    /**
+     * As {@link #open(Path, AioEngine, OpenOption...)}, with file attributes for creation.
+     *
+     * @param path the file to open
+     * @param engine the engine that runs the requests; it must stay open while the file is
+     * @param options how to open it, as {@link java.nio.file.StandardOpenOption} and {@link dev.jaio.JaioOpenOption}
+     *     values
+     * @param attrs file attributes to set when the file is created
+     * @return the open file
+     * @throws IOException if the file cannot be opened; an {@link AioException} names the errno
+     */
     public static AsyncFile open(Path path, AioEngine engine, Set<? extends OpenOption> options,
                                  FileAttribute<?>... attrs) throws IOException {
         Objects.requireNonNull(engine, "engine");
@@ -126,37 +153,66 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    /** The path the file was opened with. */
+    /**
+     * The path the file was opened with.
+     *
+     * @return the path the file was opened with
+     */
     public Path path() {
         return file.path();
     }
 
-    /** The engine that runs this file's requests. */
+    /**
+     * The engine that runs this file's requests.
+     *
+     * @return the engine that runs this file's requests
+     */
     public AioEngine engine() {
         return engine;
     }
 
-    /** Whether the file is open with O_DIRECT. */
+    /**
+     * Whether the file is open with O_DIRECT.
+     *
+     * @return whether the file is open with O_DIRECT
+     */
     public boolean isDirect() {
         return direct;
     }
 
-    /** Why O_DIRECT was asked for and not used; empty otherwise. */
+    /**
+     * Why O_DIRECT was asked for and not used; empty otherwise.
+     *
+     * @return why O_DIRECT was asked for and not used; empty otherwise
+     */
     public Optional<String> directFallbackReason() {
         return Optional.ofNullable(directFallback);
     }
 
-    /** What O_DIRECT needs of this file's requests (see {@link NativeFile#directIoAlignment()}). */
+    /**
+     * What O_DIRECT needs of this file's requests (see {@link NativeFile#directIoAlignment()}).
+     *
+     * @return what O_DIRECT needs of this file's requests (see {@link NativeFile#directIoAlignment()})
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public DirectIoAlignment directIoAlignment() throws IOException {
         return alignment != null ? alignment : file.directIoAlignment();
     }
 
-    /** Whether the file is open. */
+    /**
+     * Whether the file is open.
+     *
+     * @return whether the file is open
+     */
     public boolean isOpen() {
         return !guard.isClosed();
     }
 
-    /** The underlying file, for synchronous calls such as {@link NativeFile#tryLock()}. */
+    /**
+     * The underlying file, for synchronous calls such as {@link NativeFile#tryLock()}.
+     *
+     * @return the underlying file, for synchronous calls such as {@link NativeFile#tryLock()}
+     */
     public NativeFile nativeFile() {
         return file;
     }
@@ -166,6 +222,8 @@ public final class AsyncFile implements AutoCloseable {
     /**
      * Reads into {@code dst} from {@code position}.
      *
+     * @param dst where the data goes
+     * @param position the file position to start at, in bytes
      * @return a future of the bytes read: fewer than {@code dst.byteSize()} at end of file, 0 past it
      * @throws IllegalArgumentException    if {@code position} is negative or {@code dst} is read-only
      * @throws NonReadableChannelException if the file was not opened for reading
@@ -177,6 +235,8 @@ public final class AsyncFile implements AutoCloseable {
     /**
      * Writes {@code src} at {@code position}.
      *
+     * @param src the data to write
+     * @param position the file position to start at, in bytes
      * @return a future of the bytes written
      * @throws IllegalArgumentException    if {@code position} is negative
      * @throws NonWritableChannelException if the file was not opened for writing
@@ -189,6 +249,9 @@ public final class AsyncFile implements AutoCloseable {
      * Reads into the remaining bytes of {@code dst} from {@code position}; on completion the buffer's
      * position has advanced by the bytes read.
      *
+     * @param dst where the data goes
+     * @param position the file position to start at, in bytes
+     * @return a future of the bytes read: short at end of file, 0 past it
      * @throws IllegalArgumentException if {@code position} is negative or {@code dst} is read-only
      */
     public CompletableFuture<Integer> read(ByteBuffer dst, long position) {
@@ -198,7 +261,13 @@ public final class AsyncFile implements AutoCloseable {
         return readInto(MemorySegment.ofBuffer(dst), dst, position);
     }
 
-    /** Writes the remaining bytes of {@code src} at {@code position}; on completion its position has advanced. */
+    /**
+     * Writes the remaining bytes of {@code src} at {@code position}; on completion its position has advanced.
+     *
+     * @param src the data to write
+     * @param position the file position to start at, in bytes
+     * @return a future of the bytes written
+     */
     public CompletableFuture<Integer> write(ByteBuffer src, long position) {
         return writeFrom(MemorySegment.ofBuffer(Objects.requireNonNull(src, "src")), src, position);
     }
@@ -225,6 +294,8 @@ public final class AsyncFile implements AutoCloseable {
     /**
      * Reads into several buffers in order from {@code position}, as one request (preadv).
      *
+     * @param dsts the buffers to fill, in order
+     * @param position the file position to start at, in bytes
      * @return a future of the total bytes read
      */
     public CompletableFuture<Long> read(List<MemorySegment> dsts, long position) {
@@ -239,7 +310,13 @@ public final class AsyncFile implements AutoCloseable {
         return future;
     }
 
-    /** Writes several buffers in order at {@code position}, as one request (pwritev). */
+    /**
+     * Writes several buffers in order at {@code position}, as one request (pwritev).
+     *
+     * @param srcs the buffers to write, in order
+     * @param position the file position to start at, in bytes
+     * @return a future of the bytes written
+     */
     public CompletableFuture<Long> write(List<MemorySegment> srcs, long position) {
         Objects.requireNonNull(srcs, "srcs");
         checkPosition(position);
@@ -253,6 +330,9 @@ public final class AsyncFile implements AutoCloseable {
     /**
      * Flushes the file's data (and with {@code metaData} its metadata) to stable storage, as an FDSYNC
      * or FSYNC request.
+     *
+     * @param metaData whether to force the file's metadata too (FSYNC rather than FDSYNC)
+     * @return a future that completes once the data is on stable storage
      */
     public CompletableFuture<Void> force(boolean metaData) {
         CompletableFuture<Void> future = new CompletableFuture<>();
@@ -487,13 +567,23 @@ public final class AsyncFile implements AutoCloseable {
 
     // ---- synchronous metadata ----------------------------------------------------------------------
 
-    /** The file's size. */
+    /**
+     * The file's size.
+     *
+     * @return the file's size
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public long size() throws IOException {
         ensureOpen();
         return file.size();
     }
 
-    /** Sets the file's size (ftruncate). */
+    /**
+     * Sets the file's size (ftruncate).
+     *
+     * @param size the new size in bytes
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void truncate(long size) throws IOException {
         ensureOpen();
         if (!file.isWritable()) {
@@ -502,13 +592,26 @@ public final class AsyncFile implements AutoCloseable {
         file.truncate(size);
     }
 
-    /** Allocates blocks for a range (fallocate), extending the file if needed. */
+    /**
+     * Allocates blocks for a range (fallocate), extending the file if needed.
+     *
+     * @param offset where the range starts, in bytes
+     * @param length the range's length in bytes
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void allocate(long offset, long length) throws IOException {
         ensureOpen();
         file.allocate(offset, length);
     }
 
-    /** fallocate with modes such as KEEP_SIZE or PUNCH_HOLE. */
+    /**
+     * fallocate with modes such as KEEP_SIZE or PUNCH_HOLE.
+     *
+     * @param offset where the range starts, in bytes
+     * @param length the range's length in bytes
+     * @param modes the fallocate(2) modes
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void allocate(long offset, long length, FallocateMode... modes) throws IOException {
         ensureOpen();
         file.allocate(offset, length, modes);
@@ -574,10 +677,13 @@ public final class AsyncFile implements AutoCloseable {
         ByteBuffer byteBuffer;
         /** Keeps the caller's memory reachable until the kernel is done with it. */
         Object userBuffer;
+        /** The JFR event begun at issue, or null when no recording asks for it. */
+        final FileIoEvent jfr;
 
         Request(byte op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
             super(op, file.fd(), position, buffer, length, rwFlags);
             this.future = future;
+            this.jfr = JaioJfr.begin(op);
         }
 
         Object value(long n) {
@@ -589,6 +695,7 @@ public final class AsyncFile implements AutoCloseable {
         protected void complete(long result) {
             try {
                 if (result < 0) {
+                    JaioJfr.end(jfr, file.path(), position + skip, 0, Errno.nameOf((int) -result), engine.kind());
                     future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
                             position + skip));
                     return;
@@ -618,6 +725,7 @@ public final class AsyncFile implements AutoCloseable {
                 if (byteBuffer != null) {
                     byteBuffer.position(byteBuffer.position() + (int) n);
                 }
+                JaioJfr.end(jfr, file.path(), position + skip, n, null, engine.kind());
                 future.complete(value(n));
             } catch (Throwable t) {
                 future.completeExceptionally(t);

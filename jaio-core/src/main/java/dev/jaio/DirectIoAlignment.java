@@ -27,7 +27,13 @@ public record DirectIoAlignment(int memory, int offset) {
         }
     }
 
-    /** Whether a request for {@code buffer} at {@code position} meets both alignments. */
+    /**
+     * Whether a request for {@code buffer} at {@code position} meets both alignments.
+     *
+     * @param buffer the request's memory
+     * @param position the file position to start at, in bytes
+     * @return whether a request for {@code buffer} at {@code position} meets both alignments
+     */
     public boolean accepts(MemorySegment buffer, long position) {
         return buffer.isNative()
                 && (buffer.address() & (memory - 1)) == 0
@@ -35,7 +41,11 @@ public record DirectIoAlignment(int memory, int offset) {
                 && (position & (offset - 1)) == 0;
     }
 
-    /** The larger of the two alignments: a buffer aligned to it, of a multiple of it, suits every request. */
+    /**
+     * The larger of the two alignments: a buffer aligned to it, of a multiple of it, suits every request.
+     *
+     * @return the larger of the two alignments: a buffer aligned to it, of a multiple of it, suits every request
+     */
     public int strictest() {
         return Math.max(memory, offset);
     }

@@ -200,28 +200,51 @@ public enum Errno {
         this.description = description;
     }
 
-    /** The positive error number. */
+    /**
+     * The positive error number.
+     *
+     * @return the positive error number
+     */
     public int number() {
         return number;
     }
 
-    /** What the error means, as strerror(3) says it. */
+    /**
+     * What the error means, as strerror(3) says it.
+     *
+     * @return what the error means, as strerror(3) says it
+     */
     public String description() {
         return description;
     }
 
-    /** The constant for a positive error number, or {@code null} when this table does not know it. */
+    /**
+     * The constant for a positive error number, or {@code null} when this table does not know it.
+     *
+     * @param number a positive error number
+     * @return the constant for a positive error number, or {@code null} when this table does not know it
+     */
     public static Errno of(int number) {
         return number > 0 && number < BY_NUMBER.length ? BY_NUMBER[number] : null;
     }
 
-    /** The symbolic name of an error number ({@code "EINVAL"}), or {@code "errno N"} for an unknown one. */
+    /**
+     * The symbolic name of an error number ({@code "EINVAL"}), or {@code "errno N"} for an unknown one.
+     *
+     * @param number a positive error number
+     * @return the symbolic name of an error number ({@code "EINVAL"}), or {@code "errno N"} for an unknown one
+     */
     public static String nameOf(int number) {
         Errno e = of(number);
         return e != null ? e.name() : "errno " + number;
     }
 
-    /** The description of an error number, or {@code "unknown error N"}. */
+    /**
+     * The description of an error number, or {@code "unknown error N"}.
+     *
+     * @param number a positive error number
+     * @return the description of an error number, or {@code "unknown error N"}
+     */
     public static String describe(int number) {
         Errno e = of(number);
         return e != null ? e.description : "unknown error " + number;

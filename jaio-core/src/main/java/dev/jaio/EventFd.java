@@ -34,12 +34,24 @@ public final class EventFd implements Closeable {
         this.flags = flags;
     }
 
-    /** A non-blocking eventfd with counter 0. */
+    /**
+     * A non-blocking eventfd with counter 0.
+     *
+     * @return the new eventfd
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public static EventFd create() throws IOException {
         return create(0, EFD_NONBLOCK);
     }
 
-    /** eventfd2(2) with an initial value and {@code EFD_*} flags (EFD_CLOEXEC is always added). */
+    /**
+     * eventfd2(2) with an initial value and {@code EFD_*} flags (EFD_CLOEXEC is always added).
+     *
+     * @param initialValue the counter's initial value
+     * @param flags {@code EFD_*} flags
+     * @return the new eventfd
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public static EventFd create(int initialValue, int flags) throws IOException {
         long fd = Syscalls.eventfd2(initialValue, flags | EFD_CLOEXEC);
         if (fd < 0) {
@@ -48,7 +60,11 @@ public final class EventFd implements Closeable {
         return new EventFd((int) fd, flags);
     }
 
-    /** The descriptor, for {@link Iocb#eventFd(int)}; valid until {@link #close()}. */
+    /**
+     * The descriptor, for {@link Iocb#eventFd(int)}; valid until {@link #close()}.
+     *
+     * @return the descriptor, for {@link Iocb#eventFd(int)}; valid until {@link #close()}
+     */
     public int fd() {
         if (guard.isClosed()) {
             throw new IllegalStateException("eventfd is closed");
@@ -61,6 +77,7 @@ public final class EventFd implements Closeable {
      * signalled since the last read. Without EFD_NONBLOCK it waits for a non-zero counter.
      *
      * @return the count, or 0 when the counter is zero and the eventfd is non-blocking
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
      */
     public long read() throws IOException {
         if (!guard.tryAcquire()) {
@@ -85,7 +102,12 @@ public final class EventFd implements Closeable {
         }
     }
 
-    /** Adds {@code value} to the counter, waking readers. */
+    /**
+     * Adds {@code value} to the counter, waking readers.
+     *
+     * @param value what to add to the counter
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void write(long value) throws IOException {
         if (!guard.tryAcquire()) {
             throw new ClosedChannelException();

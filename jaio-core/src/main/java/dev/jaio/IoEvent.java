@@ -37,19 +37,33 @@ public record IoEvent(long data, long obj, long res, long res2) {
     static final long RES = LAYOUT.byteOffset(PathElement.groupElement("res"));
     static final long RES2 = LAYOUT.byteOffset(PathElement.groupElement("res2"));
 
-    /** Reads the {@code index}-th event of an array of {@code struct io_event}. */
+    /**
+     * Reads the {@code index}-th event of an array of {@code struct io_event}.
+     *
+     * @param events an array of {@code struct io_event}
+     * @param index which event, from 0
+     * @return the event
+     */
     public static IoEvent read(MemorySegment events, long index) {
         long base = index * LAYOUT.byteSize();
         return new IoEvent(events.get(JAVA_LONG, base + DATA), events.get(JAVA_LONG, base + OBJ),
                 events.get(JAVA_LONG, base + RES), events.get(JAVA_LONG, base + RES2));
     }
 
-    /** Whether the request failed: {@code res} is a negated errno. */
+    /**
+     * Whether the request failed: {@code res} is a negated errno.
+     *
+     * @return whether the request failed: {@code res} is a negated errno
+     */
     public boolean failed() {
         return res < 0;
     }
 
-    /** The errno of a failed request, or 0. */
+    /**
+     * The errno of a failed request, or 0.
+     *
+     * @return the errno of a failed request, or 0
+     */
     public int errno() {
         return res < 0 && res >= -4095 ? (int) -res : 0;
     }

@@ -31,42 +31,80 @@ public final class IoPriority {
 
     /**
      * {@code IOPRIO_PRIO_VALUE(ioClass, level)}, unchecked, so the kernel's own checks can be seen.
+     *
+     * @param ioClass an {@code IOPRIO_CLASS_*} value
+     * @param level the level within the class, 0 (highest) to 7
+     * @return the ioprio value
      */
     public static int of(int ioClass, int level) {
         return (ioClass << CLASS_SHIFT) | level;
     }
 
-    /** A real-time priority, level 0 (highest) to 7. */
+    /**
+     * A real-time priority, level 0 (highest) to 7.
+     *
+     * @param level the level within the class, 0 (highest) to 7
+     * @return the ioprio value
+     */
     public static int realTime(int level) {
         return of(CLASS_RT, level);
     }
 
-    /** A best-effort priority, level 0 (highest) to 7. */
+    /**
+     * A best-effort priority, level 0 (highest) to 7.
+     *
+     * @param level the level within the class, 0 (highest) to 7
+     * @return the ioprio value
+     */
     public static int bestEffort(int level) {
         return of(CLASS_BE, level);
     }
 
-    /** The idle priority. */
+    /**
+     * The idle priority.
+     *
+     * @return the ioprio value
+     */
     public static int idle() {
         return of(CLASS_IDLE, 0);
     }
 
-    /** The class of an ioprio value. */
+    /**
+     * The class of an ioprio value.
+     *
+     * @param ioprio an ioprio value, as made by {@link IoPriority}
+     * @return the class of an ioprio value
+     */
     public static int classOf(int ioprio) {
         return (ioprio >>> CLASS_SHIFT) & 0x7;
     }
 
-    /** The level of an ioprio value (bits 0-2), as Linux 6.5 and later read it. */
+    /**
+     * The level of an ioprio value (bits 0-2), as Linux 6.5 and later read it.
+     *
+     * @param ioprio an ioprio value, as made by {@link IoPriority}
+     * @return the level of an ioprio value (bits 0-2), as Linux 6.5 and later read it
+     */
     public static int levelOf(int ioprio) {
         return ioprio & (LEVELS - 1);
     }
 
-    /** The hint of an ioprio value (bits 3-12, {@code IOPRIO_PRIO_HINT}; Linux 6.5+). */
+    /**
+     * The hint of an ioprio value (bits 3-12, {@code IOPRIO_PRIO_HINT}; Linux 6.5+).
+     *
+     * @param ioprio an ioprio value, as made by {@link IoPriority}
+     * @return the hint of an ioprio value (bits 3-12, {@code IOPRIO_PRIO_HINT}; Linux 6.5+)
+     */
     public static int hintOf(int ioprio) {
         return (ioprio >>> 3) & 0x3ff;
     }
 
-    /** The data of an ioprio value: level and hint, bits 0-12 ({@code IOPRIO_PRIO_DATA}). */
+    /**
+     * The data of an ioprio value: level and hint, bits 0-12 ({@code IOPRIO_PRIO_DATA}).
+     *
+     * @param ioprio an ioprio value, as made by {@link IoPriority}
+     * @return the data of an ioprio value: level and hint, bits 0-12 ({@code IOPRIO_PRIO_DATA})
+     */
     public static int dataOf(int ioprio) {
         return ioprio & ((1 << CLASS_SHIFT) - 1);
     }

@@ -36,6 +36,9 @@ public final class IoVec {
     /**
      * An iovec array with one entry per buffer, in order, from {@code allocator}.
      *
+     * @param allocator where the memory comes from; it decides how long the memory lives
+     * @param buffers the buffers, in order; each must be native memory
+     * @return the iovec array, {@code buffers.size()} entries
      * @throws IllegalArgumentException if a buffer is not native memory
      */
     public static MemorySegment array(SegmentAllocator allocator, List<MemorySegment> buffers) {
@@ -47,7 +50,13 @@ public final class IoVec {
         return iov;
     }
 
-    /** Sets entry {@code index} of an iovec array to a native buffer. */
+    /**
+     * Sets entry {@code index} of an iovec array to a native buffer.
+     *
+     * @param iovecs an array of {@code struct iovec}, as made by {@link IoVec#array}
+     * @param index which entry, from 0
+     * @param buffer native memory the entry is to describe
+     */
     public static void set(MemorySegment iovecs, int index, MemorySegment buffer) {
         if (!buffer.isNative()) {
             throw new IllegalArgumentException("iovec buffers must be native memory: index=" + index);
@@ -57,7 +66,13 @@ public final class IoVec {
         iovecs.set(JAVA_LONG, base + LEN, buffer.byteSize());
     }
 
-    /** The total length of the first {@code count} entries. */
+    /**
+     * The total length of the first {@code count} entries.
+     *
+     * @param iovecs an array of {@code struct iovec}, as made by {@link IoVec#array}
+     * @param count how many entries to add up
+     * @return the total length of the first {@code count} entries
+     */
     public static long totalLength(MemorySegment iovecs, int count) {
         long total = 0;
         for (int i = 0; i < count; i++) {

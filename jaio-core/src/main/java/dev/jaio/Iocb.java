@@ -119,7 +119,12 @@ public final class Iocb {
         this.segment = segment;
     }
 
-    /** Allocates a zeroed iocb from {@code allocator}, which decides how long its memory lives. */
+    /**
+     * Allocates a zeroed iocb from {@code allocator}, which decides how long its memory lives.
+     *
+     * @param allocator where the memory comes from; it decides how long the memory lives
+     * @return the new iocb
+     */
     public static Iocb allocate(SegmentAllocator allocator) {
         MemorySegment seg = allocator.allocate(LAYOUT);
         seg.fill((byte) 0);
@@ -129,6 +134,8 @@ public final class Iocb {
     /**
      * Views existing native memory as an iocb, such as one slot of an array the caller manages.
      *
+     * @param segment at least 64 bytes of native memory
+     * @return the iocb over {@code segment}
      * @throws IllegalArgumentException if the segment is not native, is smaller than 64 bytes, or is not
      *                                  8-byte aligned
      */
@@ -141,95 +148,170 @@ public final class Iocb {
         return new Iocb(segment.asSlice(0, LAYOUT.byteSize()));
     }
 
-    /** The iocb's 64 bytes. */
+    /**
+     * The iocb's 64 bytes.
+     *
+     * @return the iocb's 64 bytes
+     */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** The iocb's address: what io_submit(2) is handed, and what {@link IoEvent#obj()} returns. */
+    /**
+     * The iocb's address: what io_submit(2) is handed, and what {@link IoEvent#obj()} returns.
+     *
+     * @return the iocb's address: what io_submit(2) is handed, and what {@link IoEvent#obj()} returns
+     */
     public long address() {
         return segment.address();
     }
 
-    /** Zeroes every field. */
+    /**
+     * Zeroes every field.
+     *
+     * @return this iocb
+     */
     public Iocb clear() {
         segment.fill((byte) 0);
         bufferRef = null;
         return this;
     }
 
-    /** {@code aio_data}, returned untouched in {@link IoEvent#data()}. */
+    /**
+     * {@code aio_data}, returned untouched in {@link IoEvent#data()}.
+     *
+     * @return {@code aio_data}, returned untouched in {@link IoEvent#data()}
+     */
     public long data() {
         return segment.get(JAVA_LONG, DATA);
     }
 
-    /** Sets {@code aio_data}, returned untouched in {@link IoEvent#data()}. */
+    /**
+     * Sets {@code aio_data}, returned untouched in {@link IoEvent#data()}.
+     *
+     * @param data any value; the completion carries it back
+     * @return this iocb
+     */
     public Iocb data(long data) {
         segment.set(JAVA_LONG, DATA, data);
         return this;
     }
 
-    /** {@code aio_key}, which the kernel sets to 0 on submission and io_cancel(2) checks. */
+    /**
+     * {@code aio_key}, which the kernel sets to 0 on submission and io_cancel(2) checks.
+     *
+     * @return {@code aio_key}, which the kernel sets to 0 on submission and io_cancel(2) checks
+     */
     public int key() {
         return segment.get(JAVA_INT, KEY);
     }
 
-    /** Sets {@code aio_key}; io_cancel(2) refuses an iocb whose key is not 0 with EINVAL. */
+    /**
+     * Sets {@code aio_key}; io_cancel(2) refuses an iocb whose key is not 0 with EINVAL.
+     *
+     * @param key the key; only 0 can be cancelled
+     * @return this iocb
+     */
     public Iocb key(int key) {
         segment.set(JAVA_INT, KEY, key);
         return this;
     }
 
-    /** {@code aio_rw_flags}, the {@code RWF_*} flags of the request. */
+    /**
+     * {@code aio_rw_flags}, the {@code RWF_*} flags of the request.
+     *
+     * @return {@code aio_rw_flags}, the {@code RWF_*} flags of the request
+     */
     public int rwFlags() {
         return segment.get(JAVA_INT, RW_FLAGS);
     }
 
-    /** Sets {@code aio_rw_flags}, a set of {@code RWF_*} flags. */
+    /**
+     * Sets {@code aio_rw_flags}, a set of {@code RWF_*} flags.
+     *
+     * @param rwFlags a set of {@code RWF_*} flags
+     * @return this iocb
+     */
     public Iocb rwFlags(int rwFlags) {
         segment.set(JAVA_INT, RW_FLAGS, rwFlags);
         return this;
     }
 
-    /** {@code aio_lio_opcode}, an unsigned 16-bit {@code CMD_*} value. */
+    /**
+     * {@code aio_lio_opcode}, an unsigned 16-bit {@code CMD_*} value.
+     *
+     * @return {@code aio_lio_opcode}, an unsigned 16-bit {@code CMD_*} value
+     */
     public int opcode() {
         return Short.toUnsignedInt(segment.get(JAVA_SHORT, OPCODE));
     }
 
-    /** Sets {@code aio_lio_opcode}; only the low 16 bits are stored, as in C. */
+    /**
+     * Sets {@code aio_lio_opcode}; only the low 16 bits are stored, as in C.
+     *
+     * @param opcode a {@code CMD_*} value
+     * @return this iocb
+     */
     public Iocb opcode(int opcode) {
         segment.set(JAVA_SHORT, OPCODE, (short) opcode);
         return this;
     }
 
-    /** {@code aio_reqprio}, a signed 16-bit value. */
+    /**
+     * {@code aio_reqprio}, a signed 16-bit value.
+     *
+     * @return {@code aio_reqprio}, a signed 16-bit value
+     */
     public int reqPrio() {
         return segment.get(JAVA_SHORT, REQPRIO);
     }
 
-    /** Sets {@code aio_reqprio}; with {@link #FLAG_IOPRIO} an ioprio value ({@link IoPriority}). */
+    /**
+     * Sets {@code aio_reqprio}; with {@link #FLAG_IOPRIO} an ioprio value ({@link IoPriority}).
+     *
+     * @param reqPrio the value, a signed 16-bit number
+     * @return this iocb
+     */
     public Iocb reqPrio(int reqPrio) {
         segment.set(JAVA_SHORT, REQPRIO, (short) reqPrio);
         return this;
     }
 
-    /** {@code aio_fildes}. */
+    /**
+     * {@code aio_fildes}.
+     *
+     * @return {@code aio_fildes}
+     */
     public int fd() {
         return segment.get(JAVA_INT, FILDES);
     }
 
-    /** Sets {@code aio_fildes}, the descriptor the request acts on. */
+    /**
+     * Sets {@code aio_fildes}, the descriptor the request acts on.
+     *
+     * @param fd the file descriptor the request acts on
+     * @return this iocb
+     */
     public Iocb fd(int fd) {
         segment.set(JAVA_INT, FILDES, fd);
         return this;
     }
 
-    /** {@code aio_buf}, an address (or poll events for {@link #CMD_POLL}). */
+    /**
+     * {@code aio_buf}, an address (or poll events for {@link #CMD_POLL}).
+     *
+     * @return {@code aio_buf}, an address (or poll events for {@link #CMD_POLL})
+     */
     public long buf() {
         return segment.get(JAVA_LONG, BUF);
     }
 
-    /** Sets {@code aio_buf} to a raw address. */
+    /**
+     * Sets {@code aio_buf} to a raw address.
+     *
+     * @param address a native address
+     * @return this iocb
+     */
     public Iocb buf(long address) {
         segment.set(JAVA_LONG, BUF, address);
         bufferRef = null;
@@ -239,6 +321,8 @@ public final class Iocb {
     /**
      * Sets {@code aio_buf} to a native segment's address, keeping the segment reachable from this iocb.
      *
+     * @param buffer native memory; its address is stored
+     * @return this iocb
      * @throws IllegalArgumentException if the segment is a heap segment, which has no stable address
      */
     public Iocb buf(MemorySegment buffer) {
@@ -247,97 +331,192 @@ public final class Iocb {
         return this;
     }
 
-    /** {@code aio_nbytes}: a length, or an iovec count for the vectored commands. */
+    /**
+     * {@code aio_nbytes}: a length, or an iovec count for the vectored commands.
+     *
+     * @return {@code aio_nbytes}: a length, or an iovec count for the vectored commands
+     */
     public long nbytes() {
         return segment.get(JAVA_LONG, NBYTES);
     }
 
-    /** Sets {@code aio_nbytes}: a length, or an iovec count for the vectored commands. */
+    /**
+     * Sets {@code aio_nbytes}: a length, or an iovec count for the vectored commands.
+     *
+     * @param nbytes the length in bytes, or the iovec count
+     * @return this iocb
+     */
     public Iocb nbytes(long nbytes) {
         segment.set(JAVA_LONG, NBYTES, nbytes);
         return this;
     }
 
-    /** {@code aio_offset}, the file position. */
+    /**
+     * {@code aio_offset}, the file position.
+     *
+     * @return {@code aio_offset}, the file position
+     */
     public long offset() {
         return segment.get(JAVA_LONG, OFFSET);
     }
 
-    /** Sets {@code aio_offset}, the file position; the kernel refuses a negative one with EINVAL. */
+    /**
+     * Sets {@code aio_offset}, the file position; the kernel refuses a negative one with EINVAL.
+     *
+     * @param offset the file position in bytes
+     * @return this iocb
+     */
     public Iocb offset(long offset) {
         segment.set(JAVA_LONG, OFFSET, offset);
         return this;
     }
 
-    /** {@code aio_reserved2}, which must be zero. */
+    /**
+     * {@code aio_reserved2}, which must be zero.
+     *
+     * @return {@code aio_reserved2}, which must be zero
+     */
     public long reserved2() {
         return segment.get(JAVA_LONG, RESERVED2);
     }
 
-    /** Sets {@code aio_reserved2}; any value but zero makes io_submit(2) fail with EINVAL. */
+    /**
+     * Sets {@code aio_reserved2}; any value but zero makes io_submit(2) fail with EINVAL.
+     *
+     * @param value the value; anything but zero is refused
+     * @return this iocb
+     */
     public Iocb reserved2(long value) {
         segment.set(JAVA_LONG, RESERVED2, value);
         return this;
     }
 
-    /** {@code aio_flags}, a set of {@code FLAG_*} values. */
+    /**
+     * {@code aio_flags}, a set of {@code FLAG_*} values.
+     *
+     * @return {@code aio_flags}, a set of {@code FLAG_*} values
+     */
     public int flags() {
         return segment.get(JAVA_INT, FLAGS);
     }
 
-    /** Sets {@code aio_flags}, a set of {@code FLAG_*} values. */
+    /**
+     * Sets {@code aio_flags}, a set of {@code FLAG_*} values.
+     *
+     * @param flags a set of {@code FLAG_*} values
+     * @return this iocb
+     */
     public Iocb flags(int flags) {
         segment.set(JAVA_INT, FLAGS, flags);
         return this;
     }
 
-    /** {@code aio_resfd}, the eventfd signalled with {@link #FLAG_RESFD}. */
+    /**
+     * {@code aio_resfd}, the eventfd signalled with {@link #FLAG_RESFD}.
+     *
+     * @return {@code aio_resfd}, the eventfd signalled with {@link #FLAG_RESFD}
+     */
     public int resFd() {
         return segment.get(JAVA_INT, RESFD);
     }
 
-    /** Sets {@code aio_resfd}; see {@link #eventFd(int)}, which also sets {@link #FLAG_RESFD}. */
+    /**
+     * Sets {@code aio_resfd}; see {@link #eventFd(int)}, which also sets {@link #FLAG_RESFD}.
+     *
+     * @param resFd the eventfd's descriptor
+     * @return this iocb
+     */
     public Iocb resFd(int resFd) {
         segment.set(JAVA_INT, RESFD, resFd);
         return this;
     }
 
-    /** Adds {@link #FLAG_RESFD} and sets {@code aio_resfd}, as libaio's io_set_eventfd. */
+    /**
+     * Adds {@link #FLAG_RESFD} and sets {@code aio_resfd}, as libaio's io_set_eventfd.
+     *
+     * @param eventFd the eventfd's descriptor (see {@link EventFd#fd()})
+     * @return this iocb
+     */
     public Iocb eventFd(int eventFd) {
         return flags(flags() | FLAG_RESFD).resFd(eventFd);
     }
 
-    /** Adds {@link #FLAG_IOPRIO} and sets {@code aio_reqprio} to an ioprio value. */
+    /**
+     * Adds {@link #FLAG_IOPRIO} and sets {@code aio_reqprio} to an ioprio value.
+     *
+     * @param ioprio an ioprio value, as made by {@link IoPriority}
+     * @return this iocb
+     */
     public Iocb ioPriority(int ioprio) {
         return flags(flags() | FLAG_IOPRIO).reqPrio(ioprio);
     }
 
-    /** Zeroes the iocb and fills it for a read of {@code buf.byteSize()} bytes at {@code offset}. */
+    /**
+     * Zeroes the iocb and fills it for a read of {@code buf.byteSize()} bytes at {@code offset}.
+     *
+     * @param fd the file descriptor the request acts on
+     * @param buf the native memory to read into or write from
+     * @param offset the file position in bytes
+     * @return this iocb
+     */
     public Iocb prepPread(int fd, MemorySegment buf, long offset) {
         return prepRw(CMD_PREAD, fd, buf, buf.byteSize(), offset);
     }
 
-    /** Zeroes the iocb and fills it for a write of {@code buf.byteSize()} bytes at {@code offset}. */
+    /**
+     * Zeroes the iocb and fills it for a write of {@code buf.byteSize()} bytes at {@code offset}.
+     *
+     * @param fd the file descriptor the request acts on
+     * @param buf the native memory to read into or write from
+     * @param offset the file position in bytes
+     * @return this iocb
+     */
     public Iocb prepPwrite(int fd, MemorySegment buf, long offset) {
         return prepRw(CMD_PWRITE, fd, buf, buf.byteSize(), offset);
     }
 
-    /** Zeroes the iocb and fills it for a vectored read into {@code iovcnt} {@code struct iovec}s. */
+    /**
+     * Zeroes the iocb and fills it for a vectored read into {@code iovcnt} {@code struct iovec}s.
+     *
+     * @param fd the file descriptor the request acts on
+     * @param iovecs an array of {@code struct iovec}, as made by {@link IoVec#array}
+     * @param iovcnt how many entries of {@code iovecs} to use
+     * @param offset the file position in bytes
+     * @return this iocb
+     */
     public Iocb prepPreadv(int fd, MemorySegment iovecs, int iovcnt, long offset) {
         return prepRw(CMD_PREADV, fd, iovecs, iovcnt, offset);
     }
 
-    /** Zeroes the iocb and fills it for a vectored write from {@code iovcnt} {@code struct iovec}s. */
+    /**
+     * Zeroes the iocb and fills it for a vectored write from {@code iovcnt} {@code struct iovec}s.
+     *
+     * @param fd the file descriptor the request acts on
+     * @param iovecs an array of {@code struct iovec}, as made by {@link IoVec#array}
+     * @param iovcnt how many entries of {@code iovecs} to use
+     * @param offset the file position in bytes
+     * @return this iocb
+     */
     public Iocb prepPwritev(int fd, MemorySegment iovecs, int iovcnt, long offset) {
         return prepRw(CMD_PWRITEV, fd, iovecs, iovcnt, offset);
     }
 
-    /** Zeroes the iocb and fills it for an fsync of {@code fd}. */
+    /**
+     * Zeroes the iocb and fills it for an fsync of {@code fd}.
+     *
+     * @param fd the file descriptor the request acts on
+     * @return this iocb
+     */
     public Iocb prepFsync(int fd) {
         return clear().opcode(CMD_FSYNC).fd(fd);
     }
 
-    /** Zeroes the iocb and fills it for an fdatasync of {@code fd}. */
+    /**
+     * Zeroes the iocb and fills it for an fdatasync of {@code fd}.
+     *
+     * @param fd the file descriptor the request acts on
+     * @return this iocb
+     */
     public Iocb prepFdsync(int fd) {
         return clear().opcode(CMD_FDSYNC).fd(fd);
     }
@@ -346,6 +525,10 @@ public final class Iocb {
      * Zeroes the iocb and fills it to wait for {@code events} ({@code POLLIN} 0x1, {@code POLLOUT} 0x4,
      * ...) on {@code fd}; the completion's {@code res} is the events that fired. The only command the
      * kernel can cancel with io_cancel(2).
+     *
+     * @param fd the file descriptor the request acts on
+     * @param events the poll events to wait for
+     * @return this iocb
      */
     public Iocb prepPoll(int fd, int events) {
         clear().opcode(CMD_POLL).fd(fd);

@@ -63,6 +63,10 @@ public final class NativeFile implements Closeable {
      * with {@link JaioOpenOption#DIRECT} (or the JDK's {@code ExtendedOpenOption.DIRECT}) for O_DIRECT and
      * {@link JaioOpenOption#NOATIME}. Without READ or WRITE the file is opened for reading.
      *
+     * @param path the file to open
+     * @param options how to open it, as {@link java.nio.file.StandardOpenOption} and {@link dev.jaio.JaioOpenOption}
+     *     values
+     * @return the open file
      * @throws java.nio.file.NoSuchFileException        the file does not exist and CREATE was not given
      * @throws java.nio.file.FileAlreadyExistsException CREATE_NEW and the file exists
      * @throws java.nio.file.AccessDeniedException      permission denied (EACCES, EPERM)
@@ -83,6 +87,11 @@ public final class NativeFile implements Closeable {
      * attribute (as made by {@link java.nio.file.attribute.PosixFilePermissions#asFileAttribute}); the
      * default is 0666 less the umask, as the JDK does.
      *
+     * @param path the file to open
+     * @param options how to open it, as {@link java.nio.file.StandardOpenOption} and {@link dev.jaio.JaioOpenOption}
+     *     values
+     * @param attrs file attributes to set when the file is created
+     * @return the open file
      * @throws IOException                   as {@link #open(Path, OpenOption...)} does
      * @throws UnsupportedOperationException an attribute other than {@code posix:permissions} or
      *                                       {@code unix:permissions}, or an unknown option
@@ -216,6 +225,7 @@ public final class NativeFile implements Closeable {
      * The descriptor, for building iocbs by hand. It stays valid until {@link #close()}; an iocb that
      * names it must be submitted before then.
      *
+     * @return the descriptor, for building iocbs by hand
      * @throws IllegalStateException if the file is closed
      */
     public int fd() {
@@ -225,37 +235,65 @@ public final class NativeFile implements Closeable {
         return fd;
     }
 
-    /** The path the file was opened with. */
+    /**
+     * The path the file was opened with.
+     *
+     * @return the path the file was opened with
+     */
     public Path path() {
         return path;
     }
 
-    /** Whether the file was opened with O_DIRECT. */
+    /**
+     * Whether the file was opened with O_DIRECT.
+     *
+     * @return whether the file was opened with O_DIRECT
+     */
     public boolean isDirect() {
         return (flags & LibC.O_DIRECT) != 0;
     }
 
-    /** Whether the file was opened for reading. */
+    /**
+     * Whether the file was opened for reading.
+     *
+     * @return whether the file was opened for reading
+     */
     public boolean isReadable() {
         return (flags & 3) != LibC.O_WRONLY;
     }
 
-    /** Whether the file was opened for writing. */
+    /**
+     * Whether the file was opened for writing.
+     *
+     * @return whether the file was opened for writing
+     */
     public boolean isWritable() {
         return (flags & 3) != LibC.O_RDONLY;
     }
 
-    /** Whether the file was opened with O_APPEND. */
+    /**
+     * Whether the file was opened with O_APPEND.
+     *
+     * @return whether the file was opened with O_APPEND
+     */
     public boolean isAppend() {
         return (flags & LibC.O_APPEND) != 0;
     }
 
-    /** The open(2) flags the file was opened with. */
+    /**
+     * The open(2) flags the file was opened with.
+     *
+     * @return the open(2) flags the file was opened with
+     */
     public int openFlags() {
         return flags;
     }
 
-    /** Whether {@link #close()} has been called. */
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return whether {@link #close()} has been called
+     */
     public boolean isClosed() {
         return guard.isClosed();
     }
@@ -278,7 +316,12 @@ public final class NativeFile implements Closeable {
         guard.release();
     }
 
-    /** The file's size; for a block device, the device's size. */
+    /**
+     * The file's size; for a block device, the device's size.
+     *
+     * @return the file's size; for a block device, the device's size
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public long size() throws IOException {
         int fd = acquire();
         try (Arena arena = Arena.ofConfined()) {
@@ -294,7 +337,12 @@ public final class NativeFile implements Closeable {
         }
     }
 
-    /** ftruncate(2): sets the file's size, cutting or extending it with zeros. */
+    /**
+     * ftruncate(2): sets the file's size, cutting or extending it with zeros.
+     *
+     * @param size the new size in bytes
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void truncate(long size) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative: size=" + size);
@@ -307,7 +355,13 @@ public final class NativeFile implements Closeable {
         }
     }
 
-    /** fallocate(2) with mode 0: allocates blocks for the range, extending the file if it ends beyond it. */
+    /**
+     * fallocate(2) with mode 0: allocates blocks for the range, extending the file if it ends beyond it.
+     *
+     * @param offset where the range starts, in bytes
+     * @param length the range's length in bytes
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void allocate(long offset, long length) throws IOException {
         allocate(offset, length, new FallocateMode[0]);
     }
@@ -316,6 +370,9 @@ public final class NativeFile implements Closeable {
      * fallocate(2) with the given modes. {@link FallocateMode#PUNCH_HOLE} is passed with KEEP_SIZE, as the
      * kernel requires.
      *
+     * @param offset where the range starts, in bytes
+     * @param length the range's length in bytes
+     * @param modes the fallocate(2) modes
      * @throws AioException EOPNOTSUPP where the file system lacks the mode, ENOSPC when it is full
      */
     public void allocate(long offset, long length, FallocateMode... modes) throws IOException {
@@ -334,7 +391,11 @@ public final class NativeFile implements Closeable {
         }
     }
 
-    /** fsync(2): data and metadata reach stable storage. */
+    /**
+     * fsync(2): data and metadata reach stable storage.
+     *
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void sync() throws IOException {
         int fd = acquire();
         try {
@@ -344,7 +405,11 @@ public final class NativeFile implements Closeable {
         }
     }
 
-    /** fdatasync(2): data, and the metadata needed to read it, reach stable storage. */
+    /**
+     * fdatasync(2): data, and the metadata needed to read it, reach stable storage.
+     *
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void dataSync() throws IOException {
         int fd = acquire();
         try {
@@ -360,12 +425,19 @@ public final class NativeFile implements Closeable {
      * {@code NativeFile} on the same file, in this process or another, does not get it.
      *
      * @return true if the lock was taken, false if another open file holds it
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
      */
     public boolean tryLock() throws IOException {
         return tryLock(false);
     }
 
-    /** As {@link #tryLock()}, shared (readers) or exclusive. */
+    /**
+     * As {@link #tryLock()}, shared (readers) or exclusive.
+     *
+     * @param shared whether to take a shared (reader) lock rather than an exclusive one
+     * @return whether the lock was taken
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public boolean tryLock(boolean shared) throws IOException {
         int fd = acquire();
         try {
@@ -380,12 +452,21 @@ public final class NativeFile implements Closeable {
         }
     }
 
-    /** Takes an exclusive advisory lock on the whole file, waiting for it (flock(2)). */
+    /**
+     * Takes an exclusive advisory lock on the whole file, waiting for it (flock(2)).
+     *
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void lock() throws IOException {
         lock(false);
     }
 
-    /** As {@link #lock()}, shared or exclusive. */
+    /**
+     * As {@link #lock()}, shared or exclusive.
+     *
+     * @param shared whether to take a shared (reader) lock rather than an exclusive one
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void lock(boolean shared) throws IOException {
         int fd = acquire();
         try {
@@ -399,7 +480,11 @@ public final class NativeFile implements Closeable {
         }
     }
 
-    /** Releases a lock taken by {@link #lock()} or {@link #tryLock()}; closing the file releases it too. */
+    /**
+     * Releases a lock taken by {@link #lock()} or {@link #tryLock()}; closing the file releases it too.
+     *
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public void unlock() throws IOException {
         int fd = acquire();
         try {
@@ -412,7 +497,10 @@ public final class NativeFile implements Closeable {
     /**
      * pread(2): reads into {@code dst} at {@code position}, blocking the calling thread.
      *
+     * @param dst where the data goes
+     * @param position the file position to start at, in bytes
      * @return bytes read, fewer than asked at end of file, 0 at or past it
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
      */
     public int read(MemorySegment dst, long position) throws IOException {
         int fd = acquire();
@@ -426,7 +514,14 @@ public final class NativeFile implements Closeable {
         }
     }
 
-    /** pwrite(2): writes {@code src} at {@code position}, blocking the calling thread. */
+    /**
+     * pwrite(2): writes {@code src} at {@code position}, blocking the calling thread.
+     *
+     * @param src the data to write
+     * @param position the file position to start at, in bytes
+     * @return the bytes written
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
+     */
     public int write(MemorySegment src, long position) throws IOException {
         int fd = acquire();
         try {
@@ -450,6 +545,10 @@ public final class NativeFile implements Closeable {
      * What O_DIRECT needs of requests on this file: from statx(2) {@code STATX_DIOALIGN} where the kernel
      * and file system report it, else the logical block size of the device the file lives on (or is),
      * else 4096.
+     *
+     * @return what O_DIRECT needs of requests on this file: from statx(2) {@code STATX_DIOALIGN} where the kernel and
+     *     file system report it, else the logical block size of the device the file lives on (or is), else 4096
+     * @throws IOException if the system call fails; an {@link AioException} names the errno
      */
     public DirectIoAlignment directIoAlignment() throws IOException {
         DirectIoAlignment a = alignment;

@@ -7,8 +7,8 @@ import dev.jaio.cli.bench.FioJsonReport;
 import dev.jaio.cli.bench.JobResult;
 import dev.jaio.cli.bench.NormalReport;
 import dev.jaio.cli.bench.RwMode;
-import dev.jaio.cli.bench.SvgChart;
 import dev.jaio.cli.bench.Sweep;
+import dev.jaio.cli.bench.SweepChart;
 import dev.jaio.cli.bench.TestFile;
 import dev.jaio.cli.bench.Units;
 import dev.jaio.cli.bench.Workload;
@@ -114,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
     List<Sweep> sweeps = new ArrayList<>();
 
     @Option(names = "--chart", defaultValue = "jaio-sweep.svg", paramLabel = "FILE",
-            description = "Where a sweep's SVG chart goes. Default: ${DEFAULT-VALUE}.")
+            description = "Where a sweep's chart goes (.svg or .png); the other format is written beside it, "
+                    + "with the same name. Default: ${DEFAULT-VALUE}.")
     Path chart;
 
     @CommandLine.Spec
@@ -132,6 +133,9 @@ final class BenchCommand implements Callable<Integer> {
         Workload base;
         try {
             base = workload(filename != null ? filename : Path.of("jaio-bench.dat"));
+            if (!sweeps.isEmpty()) {
+                SweepChart.Format.of(chart);
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -152,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             PrintStream progress = isTerminal() ? System.err : null;
             List<JobResult> all = new ArrayList<>();
-            List<SvgChart.Point> points = new ArrayList<>();
+            List<SweepChart.Point> points = new ArrayList<>();
             for (Workload w0 : grid) {
                 Workload w = withFile(w0, file);
                 if (grid.size() > 1 && outputFormat == OutputFormat.NORMAL) {
@@ -218,19 +222,24 @@ final class BenchCommand implements Callable<Integer> {
                 w.runtimeNanos(), w.rampNanos(), w.timeBased(), w.numjobs(), w.engine());
     }
 
-    private SvgChart.Point point(Workload w, List<JobResult> results) {
+    private SweepChart.Point point(Workload w, List<JobResult> results) {
         String xKey = xKey();
         double iops = 0;
+        long ios = 0;
+        long cpuNanos = 0;
         Histogram lat = new Histogram(3);
         for (JobResult r : results) {
             iops += r.totalIops();
+            ios += r.read().ios() + r.write().ios();
+            cpuNanos += r.cpu().totalNanos();
             lat.add(r.combinedLatency());
         }
         String series = sweeps.stream().filter(s -> !s.key().equals(xKey))
                 .map(s -> s.key().equals("ioengine") ? w.engine().cliName() : s.key() + "=" + valueOf(w, s.key()))
                 .collect(Collectors.joining(" "));
-        return new SvgChart.Point(series.isEmpty() ? w.engine().cliName() : series, valueOf(w, xKey), iops,
-                lat.getTotalCount() > 0 ? lat.getValueAtPercentile(99) / 1e3 : 0);
+        return new SweepChart.Point(series.isEmpty() ? w.engine().cliName() : series, valueOf(w, xKey), iops,
+                lat.getTotalCount() > 0 ? lat.getValueAtPercentile(99) / 1e3 : 0,
+                cpuNanos > 0 ? ios / (cpuNanos / 1e6) : 0);
     }
 
     private String xKey() {
@@ -248,7 +257,7 @@ final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    private void writeChart(List<SvgChart.Point> points, PrintWriter err) throws IOException {
+    private void writeChart(List<SweepChart.Point> points, PrintWriter err) throws IOException {
         String xKey = xKey();
         boolean numeric = xKey.equals("iodepth") || xKey.equals("numjobs");
         Workload first = workload(Path.of("-"));
@@ -259,11 +268,19 @@ final class BenchCommand implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(chart, SvgChart.render(title, xKey, numeric, points));
-        err.println("jaio bench: chart written to " + chart);
-        err.printf(Locale.ROOT, "%-28s %-10s %12s %12s%n", "series", xKey, "IOPS", "p99 (us)");
-        for (SvgChart.Point p : points) {
-            err.printf(Locale.ROOT, "%-28s %-10s %12.0f %12.1f%n", p.series(), p.x(), p.iops(), p.p99Us());
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // charts are files: no display needed, nor wanted
+        }
+        SweepChart.Format format = SweepChart.Format.of(chart);
+        SweepChart.Format other = format == SweepChart.Format.SVG ? SweepChart.Format.PNG : SweepChart.Format.SVG;
+        SweepChart drawn = SweepChart.of(title, xKey, numeric, points);
+        drawn.write(chart, format);
+        drawn.write(other.sibling(chart), other);
+        err.println("jaio bench: chart written to " + chart + " and " + other.sibling(chart));
+        err.printf(Locale.ROOT, "%-28s %-10s %12s %12s %16s%n", "series", xKey, "IOPS", "p99 (us)", "I/Os per CPU-ms");
+        for (SweepChart.Point p : points) {
+            err.printf(Locale.ROOT, "%-28s %-10s %12.0f %12.1f %16.1f%n", p.series(), p.x(), p.iops(), p.p99Us(),
+                    p.iosPerCpuMs());
         }
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jaio.cli.bench.EngineKind;
-import dev.jaio.cli.bench.Json;
+import dev.jaio.cli.bench.FioJson;
 import dev.jaio.cli.bench.RwMode;
 import dev.jaio.cli.bench.Workload;
 import java.io.PrintWriter;
@@ -13,7 +13,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,31 +115,31 @@ class BenchCommandTest {
         Run r = run("--filename=" + file, "--size=2m", "--ioengine=aio-raw", "--time_based=0", "--ramp_time=0",
                 "--iodepth=4", "--output-format=json", "--output=" + json);
         assertEquals(Main.EXIT_OK, r.exit(), r.err());
-        Object doc = Json.parse(Files.readString(json));
-        assertTrue(((String) Json.at(doc, "fio version")).startsWith("jaio-"));
-        List<?> jobs = (List<?>) Json.at(doc, "jobs");
-        assertEquals(1, jobs.size());
-        Object job = jobs.getFirst();
-        double ios = (Double) Json.at(job, "read", "total_ios");
-        assertEquals(512.0, ios, "2 MiB of 4 KiB reads");
-        assertEquals(ios * 4096, (Double) Json.at(job, "read", "io_bytes"));
-        double runtimeMs = (Double) Json.at(job, "read", "runtime");
-        double iops = (Double) Json.at(job, "read", "iops");
+        FioJson.Report doc = FioJson.read(Files.readString(json));
+        assertTrue(doc.fioVersion().startsWith("jaio-"), doc.fioVersion());
+        assertEquals(1, doc.jobs().size());
+        FioJson.Job job = doc.jobs().getFirst();
+        FioJson.Direction read = job.read();
+        assertEquals(512, read.totalIos(), "2 MiB of 4 KiB reads");
+        assertEquals(read.totalIos() * 4096, read.ioBytes());
         // runtime is whole milliseconds (rounded down), iops comes from the nanosecond runtime.
-        assertTrue(iops <= ios / (runtimeMs / 1000) && iops >= ios / ((runtimeMs + 1) / 1000), "iops=" + iops);
-        assertTrue((Double) Json.at(job, "read", "bw") > 0);
-        assertTrue((Double) Json.at(job, "read", "clat_ns", "mean") > 0);
-        assertEquals(ios, (Double) Json.at(job, "read", "clat_ns", "N"));
-        Map<?, ?> percentiles = (Map<?, ?>) Json.at(job, "read", "clat_ns", "percentile");
-        assertTrue(percentiles.containsKey("50.000000") && percentiles.containsKey("99.000000"), percentiles.keySet()::toString);
-        assertTrue((Double) percentiles.get("99.000000") >= (Double) percentiles.get("50.000000"));
-        assertEquals(0.0, (Double) Json.at(job, "write", "total_ios"));
-        assertTrue((Double) Json.at(job, "usr_cpu") + (Double) Json.at(job, "sys_cpu") > 0);
-        assertTrue((Double) Json.at(job, "job_runtime") > 0);
-        Json.at(job, "elapsed");
-        assertEquals("randread", Json.at(job, "job options", "rw"));
-        assertEquals("4", Json.at(job, "job options", "iodepth"));
-        assertTrue((Double) Json.at(job, "jaio", "ios_per_cpu_ms") > 0);
+        double ios = read.totalIos();
+        assertTrue(read.iops() <= ios / (read.runtimeMs() / 1000.0) && read.iops() >= ios / ((read.runtimeMs() + 1) / 1000.0),
+                "iops=" + read.iops());
+        assertTrue(read.bwKiB() > 0);
+        assertTrue(read.clatMeanNs() > 0);
+        assertEquals(read.totalIos(), read.clatN());
+        assertTrue(read.percentiles().containsKey("50.000000") && read.percentiles().containsKey("99.000000"),
+                read.percentiles().keySet()::toString);
+        assertTrue(read.percentiles().get("99.000000") >= read.percentiles().get("50.000000"));
+        assertEquals(0, job.write().totalIos());
+        assertTrue(job.usrCpu() + job.sysCpu() > 0);
+        var tree = FioJson.tree(Files.readString(json)).at("/jobs/0");
+        assertTrue(tree.get("job_runtime").asLong() > 0);
+        assertTrue(tree.has("elapsed"));
+        assertEquals("randread", job.options().get("rw"));
+        assertEquals("4", job.options().get("iodepth"));
+        assertTrue(tree.at("/jaio/ios_per_cpu_ms").asDouble() > 0);
     }
 
     @Test
@@ -165,8 +165,7 @@ class BenchCommandTest {
                 "--time_based=0", "--runtime=30", "--ramp_time=0", "--iodepth=8", "--output-format=json",
                 "--output=" + json);
         assertEquals(Main.EXIT_OK, r.exit(), r.err());
-        Object job = ((List<?>) Json.at(Json.parse(Files.readString(json)), "jobs")).getFirst();
-        assertEquals(256.0, (Double) Json.at(job, "read", "total_ios"));
+        assertEquals(256, FioJson.read(Files.readString(json)).jobs().getFirst().read().totalIos());
         assertTrue(Files.size(file) >= 1 << 20, "a named file is kept");
     }
 
@@ -179,11 +178,12 @@ class BenchCommandTest {
                 "--sweep", "iodepth=1,4", "--sweep", "ioengine=aio-raw,jdk-threads", "--chart=" + chart);
         assertEquals(Main.EXIT_OK, r.exit(), r.err());
         String svg = Files.readString(chart);
-        assertTrue(svg.startsWith("<svg"), svg);
-        assertTrue(svg.contains("aio-raw") && svg.contains("jdk-threads"), svg);
-        assertEquals(4, svg.split("<polyline", -1).length - 1, "2 engines x 2 panels");
-        assertTrue(svg.contains("p99 completion latency"));
+        assertTrue(svg.contains("<svg") && svg.contains("sweep iodepth=1,4 ioengine=aio-raw,jdk-threads"), svg);
+        var png = ImageIO.read(dir.resolve("sweep.png").toFile());
+        assertEquals(3 * 460, png.getWidth(), "three panels side by side");
         assertTrue(r.err().contains("chart written to"), r.err());
+        assertTrue(r.err().contains("I/Os per CPU-ms") && r.err().contains("aio-raw") && r.err().contains("jdk-threads"),
+                r.err());
         assertEquals(4, r.out().split("clat percentiles", -1).length - 1, "one report per grid point");
     }
 }

@@ -106,6 +106,9 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
      * {@linkplain AioEngine#defaultEngine() default engine}, with completion handlers run by jaio's
      * threads.
      *
+     * @param path the file to open or create
+     * @param options how to open it, as for {@link java.nio.channels.AsynchronousFileChannel#open}
+     * @return the open channel
      * @throws IllegalArgumentException      for an invalid combination of options
      * @throws UnsupportedOperationException for {@code APPEND} or an option jaio does not know
      * @throws IOException                   if the file cannot be opened (as {@link AsyncFile#open})
@@ -119,6 +122,9 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
      * {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute[])} does, on the
      * {@linkplain AioEngine#defaultEngine() default engine}.
      *
+     * @param path the file to open or create
+     * @param options how to open it, as for {@link java.nio.channels.AsynchronousFileChannel#open}
+     * @return the open channel
      * @param executor where completion handlers run, or null for jaio's threads; never shut down by the
      *                 channel
      * @param attrs    {@code posix:permissions} for a file created
@@ -136,6 +142,14 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
     /**
      * As {@link #open(Path, Set, ExecutorService, FileAttribute[])}, on the given engine (which must stay
      * open while the channel is).
+     *
+     * @param path the file to open or create
+     * @param options how to open it, as for {@link java.nio.channels.AsynchronousFileChannel#open}
+     * @param executor where completion handlers run, or {@code null} for the engine's own threads
+     * @param engine the engine that runs the requests; it must stay open while the channel is
+     * @param attrs file attributes to set when the file is created
+     * @return the open channel
+     * @throws IOException if the file cannot be opened; a {@link dev.jaio.AioException} names the errno
      */
     public static AioAsynchronousFileChannel open(Path path, Set<? extends OpenOption> options,
                                                   ExecutorService executor, AioEngine engine,
@@ -151,7 +165,11 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
         return new AioAsynchronousFileChannel(AsyncFile.open(path, engine, options, attrs), executor);
     }
 
-    /** The jaio file under this channel, for jaio's own API (MemorySegment and vectored I/O). */
+    /**
+     * The jaio file under this channel, for jaio's own API (MemorySegment and vectored I/O).
+     *
+     * @return the jaio file under this channel, for jaio's own API (MemorySegment and vectored I/O)
+     */
     public AsyncFile asyncFile() {
         return file;
     }

@@ -78,6 +78,9 @@ public final class AioFileChannel extends FileChannel {
      * Opens or creates a file as {@link FileChannel#open(Path, OpenOption...)} does, on the
      * {@linkplain AioEngine#defaultEngine() default engine}.
      *
+     * @param path the file to open or create
+     * @param options how to open it, as for {@link java.nio.channels.FileChannel#open}
+     * @return the open channel
      * @throws IllegalArgumentException      for an invalid combination of options
      * @throws UnsupportedOperationException for an option jaio does not know
      * @throws IOException                   if the file cannot be opened
@@ -90,6 +93,9 @@ public final class AioFileChannel extends FileChannel {
      * Opens or creates a file as {@link FileChannel#open(Path, Set, FileAttribute[])} does, on the
      * {@linkplain AioEngine#defaultEngine() default engine}.
      *
+     * @param path the file to open or create
+     * @param options how to open it, as for {@link java.nio.channels.FileChannel#open}
+     * @return the open channel
      * @param attrs {@code posix:permissions} for a file created
      * @throws IllegalArgumentException      for an invalid combination of options
      * @throws UnsupportedOperationException for an option or attribute jaio does not know
@@ -100,7 +106,16 @@ public final class AioFileChannel extends FileChannel {
         return open(path, options, AioEngine.defaultEngine(), attrs);
     }
 
-    /** As {@link #open(Path, Set, FileAttribute[])}, on the given engine (which must outlive the channel). */
+    /**
+     * As {@link #open(Path, Set, FileAttribute[])}, on the given engine (which must outlive the channel).
+     *
+     * @param path the file to open or create
+     * @param options how to open it, as for {@link java.nio.channels.FileChannel#open}
+     * @param engine the engine that runs the requests; it must outlive the channel
+     * @param attrs file attributes to set when the file is created
+     * @return the open channel
+     * @throws IOException if the file cannot be opened; a {@link dev.jaio.AioException} names the errno
+     */
     public static AioFileChannel open(Path path, Set<? extends OpenOption> options, AioEngine engine,
                                       FileAttribute<?>... attrs) throws IOException {
         Objects.requireNonNull(path, "path");
@@ -109,7 +124,11 @@ public final class AioFileChannel extends FileChannel {
         return new AioFileChannel(AsyncFile.open(path, engine, options, attrs));
     }
 
-    /** The jaio file under this channel, for jaio's own API (futures, MemorySegment and vectored I/O). */
+    /**
+     * The jaio file under this channel, for jaio's own API (futures, MemorySegment and vectored I/O).
+     *
+     * @return the jaio file under this channel, for jaio's own API (futures, MemorySegment and vectored I/O)
+     */
     public AsyncFile asyncFile() {
         return file;
     }

@@ -64,6 +64,8 @@ public final class JaioFileSystemProvider extends FileSystemProvider {
     /**
      * Wraps {@code delegate}, the platform's default provider; the JDK calls this constructor when the
      * class is named by {@code java.nio.file.spi.DefaultFileSystemProvider}.
+     *
+     * @param delegate the platform's provider, which gets everything jaio does not handle
      */
     public JaioFileSystemProvider(FileSystemProvider delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -74,7 +76,11 @@ public final class JaioFileSystemProvider extends FileSystemProvider {
         this.fileSystem = new JaioFileSystem(this, delegate.getFileSystem(URI.create("file:///")));
     }
 
-    /** The platform provider this one forwards to. */
+    /**
+     * The platform provider this one forwards to.
+     *
+     * @return the platform provider this one forwards to
+     */
     public FileSystemProvider delegate() {
         return delegate;
     }

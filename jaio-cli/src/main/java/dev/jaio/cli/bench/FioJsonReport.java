@@ -1,5 +1,12 @@
 package dev.jaio.cli.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -8,123 +15,148 @@ import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
- * Results in the shape of fio's {@code --output-format=json}, for the fields jaio measures: per job,
- * {@code read}/{@code write} with {@code io_bytes}, {@code bw} (KiB/s), {@code iops}, {@code runtime},
- * {@code total_ios}, {@code clat_ns} and {@code lat_ns} (min, max, mean, stddev, N, percentiles), then
- * {@code job_runtime}, {@code usr_cpu}, {@code sys_cpu}, {@code ctx}, {@code majf}, {@code minf} and
- * {@code elapsed}. Latency here runs from the call that issues a request to its completion, so
- * {@code clat_ns} and {@code lat_ns} hold the same numbers and {@code slat_ns} is absent. A {@code jaio}
- * object per job adds what fio lacks (I/Os per CPU millisecond).
+ * Results in the shape of fio's {@code --output-format=json}, written with Jackson's streaming generator,
+ * for the fields jaio measures: per job, {@code read}/{@code write}/{@code trim} with {@code io_bytes},
+ * {@code bw} (KiB/s), {@code iops}, {@code runtime}, {@code total_ios}, {@code clat_ns} and {@code lat_ns}
+ * (min, max, mean, stddev, N, percentiles), then {@code job_runtime}, {@code usr_cpu}, {@code sys_cpu},
+ * {@code ctx}, {@code majf}, {@code minf} and {@code elapsed}. Latency here runs from the call that issues
+ * a request to its completion, so {@code clat_ns} and {@code lat_ns} hold the same numbers and
+ * {@code slat_ns} is absent. A {@code jaio} object per job adds what fio lacks (I/Os per CPU millisecond).
  */
 public final class FioJsonReport {
     /** The percentiles fio reports by default. */
     static final double[] PERCENTILES = {1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99};
 
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
     private FioJsonReport() {
     }
 
-    /** The JSON document for {@code results}. */
+    /**
+     * The JSON document for {@code results}, indented as fio indents it.
+     *
+     * @param results the jobs, in the order they ran
+     * @return the document, ending in a newline
+     */
     public static String format(List<JobResult> results) {
-        Instant now = Instant.now();
-        JsonWriter j = new JsonWriter().beginObject();
-        j.field("fio version", "jaio-" + version());
-        j.field("timestamp", now.getEpochSecond());
-        j.field("timestamp_ms", now.toEpochMilli());
-        j.field("time", DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT)
-                .format(now.atZone(ZoneId.systemDefault())));
-        j.beginArray("jobs");
-        for (JobResult r : results) {
-            job(j, r);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator j = JSON.createGenerator(out)) {
+            // fio's layout: two spaces per level, "key" : value, arrays broken over lines like objects.
+            DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
+                    .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+            pp.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+            j.setPrettyPrinter(pp);
+            Instant now = Instant.now();
+            j.writeStartObject();
+            j.writeStringField("fio version", "jaio-" + version());
+            j.writeNumberField("timestamp", now.getEpochSecond());
+            j.writeNumberField("timestamp_ms", now.toEpochMilli());
+            j.writeStringField("time", DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT)
+                    .format(now.atZone(ZoneId.systemDefault())));
+            j.writeArrayFieldStart("jobs");
+            for (JobResult r : results) {
+                job(j, r);
+            }
+            j.writeEndArray();
+            j.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to a string failed", e); // a StringWriter does not fail
         }
-        j.endArray();
-        return j.endObject().toString() + "\n";
+        return out + "\n";
     }
 
-    private static void job(JsonWriter j, JobResult r) {
+    private static void job(JsonGenerator j, JobResult r) throws IOException {
         Workload w = r.workload();
-        j.beginObject();
-        j.field("jobname", w.label());
-        j.field("groupid", 0);
-        j.field("error", 0);
-        j.field("eta", 0);
-        j.field("elapsed", Math.round(r.elapsedNanos() / 1e9));
-        j.beginObject("job options");
-        j.field("name", w.label());
-        j.field("filename", w.file().toString());
-        j.field("rw", w.rw().fioName());
+        j.writeStartObject();
+        j.writeStringField("jobname", w.label());
+        j.writeNumberField("groupid", 0);
+        j.writeNumberField("error", 0);
+        j.writeNumberField("eta", 0);
+        j.writeNumberField("elapsed", Math.round(r.elapsedNanos() / 1e9));
+        j.writeObjectFieldStart("job options");
+        j.writeStringField("name", w.label());
+        j.writeStringField("filename", w.file().toString());
+        j.writeStringField("rw", w.rw().fioName());
         if (w.rw().mixed()) {
-            j.field("rwmixread", Integer.toString(w.rwmixread()));
+            j.writeStringField("rwmixread", Integer.toString(w.rwmixread()));
         }
-        j.field("bs", Integer.toString(w.blockSize()));
-        j.field("iodepth", Integer.toString(w.iodepth()));
-        j.field("direct", w.direct() ? "1" : "0");
-        j.field("ioengine", w.engine().cliName());
-        j.field("size", Long.toString(w.size()));
+        j.writeStringField("bs", Integer.toString(w.blockSize()));
+        j.writeStringField("iodepth", Integer.toString(w.iodepth()));
+        j.writeStringField("direct", w.direct() ? "1" : "0");
+        j.writeStringField("ioengine", w.engine().cliName());
+        j.writeStringField("size", Long.toString(w.size()));
         if (w.runtimeNanos() > 0) {
-            j.field("runtime", Long.toString(w.runtimeNanos() / 1_000_000) + "ms");
+            j.writeStringField("runtime", w.runtimeNanos() / 1_000_000 + "ms");
         }
         if (w.rampNanos() > 0) {
-            j.field("ramp_time", Long.toString(w.rampNanos() / 1_000_000) + "ms");
+            j.writeStringField("ramp_time", w.rampNanos() / 1_000_000 + "ms");
         }
         if (w.timeBased()) {
-            j.field("time_based", "1");
+            j.writeStringField("time_based", "1");
         }
-        j.field("numjobs", Integer.toString(w.numjobs()));
-        j.endObject();
+        j.writeStringField("numjobs", Integer.toString(w.numjobs()));
+        j.writeEndObject();
         direction(j, "read", r.read(), r.runtimeNanos());
         direction(j, "write", r.write(), r.runtimeNanos());
-        long runtimeMs = r.runtimeNanos() / 1_000_000;
-        j.field("job_runtime", runtimeMs);
-        j.field("usr_cpu", percent(r.cpu().userNanos(), r.runtimeNanos()));
-        j.field("sys_cpu", percent(r.cpu().systemNanos(), r.runtimeNanos()));
-        j.field("ctx", r.cpu().contextSwitches());
-        j.field("majf", r.cpu().majorFaults());
-        j.field("minf", r.cpu().minorFaults());
-        j.beginObject("jaio");
-        j.field("engine", w.engine().cliName());
-        j.field("cpu_ms", r.cpu().totalNanos() / 1e6);
-        j.field("ios_per_cpu_ms", r.iosPerCpuMs());
-        j.field("cpu_scope", "process");
-        j.endObject();
-        j.endObject();
+        direction(j, "trim", new JobResult.Direction(0, 0, IoStats.newHistogram()), r.runtimeNanos());
+        j.writeNumberField("job_runtime", r.runtimeNanos() / 1_000_000);
+        decimal(j, "usr_cpu", percent(r.cpu().userNanos(), r.runtimeNanos()));
+        decimal(j, "sys_cpu", percent(r.cpu().systemNanos(), r.runtimeNanos()));
+        j.writeNumberField("ctx", r.cpu().contextSwitches());
+        j.writeNumberField("majf", r.cpu().majorFaults());
+        j.writeNumberField("minf", r.cpu().minorFaults());
+        j.writeObjectFieldStart("jaio");
+        j.writeStringField("engine", w.engine().cliName());
+        decimal(j, "cpu_ms", r.cpu().totalNanos() / 1e6);
+        decimal(j, "ios_per_cpu_ms", r.iosPerCpuMs());
+        j.writeStringField("cpu_scope", "process");
+        j.writeEndObject();
+        j.writeEndObject();
     }
 
     private static double percent(long cpuNanos, long runtimeNanos) {
         return runtimeNanos > 0 ? 100.0 * cpuNanos / runtimeNanos : 0;
     }
 
-    private static void direction(JsonWriter j, String name, JobResult.Direction d, long runtimeNanos) {
-        j.beginObject(name);
-        j.field("io_bytes", d.bytes());
-        j.field("io_kbytes", d.bytes() / 1024);
-        j.field("bw_bytes", Math.round(d.bytesPerSecond(runtimeNanos)));
-        j.field("bw", Math.round(d.bytesPerSecond(runtimeNanos) / 1024));
-        j.field("iops", d.iops(runtimeNanos));
-        j.field("runtime", d.ios() > 0 ? runtimeNanos / 1_000_000 : 0);
-        j.field("total_ios", d.ios());
-        j.field("short_ios", 0);
-        j.field("drop_ios", 0);
+    private static void direction(JsonGenerator j, String name, JobResult.Direction d, long runtimeNanos)
+            throws IOException {
+        j.writeObjectFieldStart(name);
+        j.writeNumberField("io_bytes", d.bytes());
+        j.writeNumberField("io_kbytes", d.bytes() / 1024);
+        j.writeNumberField("bw_bytes", Math.round(d.bytesPerSecond(runtimeNanos)));
+        j.writeNumberField("bw", Math.round(d.bytesPerSecond(runtimeNanos) / 1024));
+        decimal(j, "iops", d.iops(runtimeNanos));
+        j.writeNumberField("runtime", d.ios() > 0 ? runtimeNanos / 1_000_000 : 0);
+        j.writeNumberField("total_ios", d.ios());
+        j.writeNumberField("short_ios", 0);
+        j.writeNumberField("drop_ios", 0);
         latency(j, "clat_ns", d.latency());
         latency(j, "lat_ns", d.latency());
-        j.endObject();
+        j.writeEndObject();
     }
 
-    private static void latency(JsonWriter j, String name, Histogram h) {
+    private static void latency(JsonGenerator j, String name, Histogram h) throws IOException {
         long n = h.getTotalCount();
-        j.beginObject(name);
-        j.field("min", n > 0 ? h.getMinValue() : 0);
-        j.field("max", n > 0 ? h.getMaxValue() : 0);
-        j.field("mean", n > 0 ? h.getMean() : 0.0);
-        j.field("stddev", n > 0 ? h.getStdDeviation() : 0.0);
-        j.field("N", n);
+        j.writeObjectFieldStart(name);
+        j.writeNumberField("min", n > 0 ? h.getMinValue() : 0);
+        j.writeNumberField("max", n > 0 ? h.getMaxValue() : 0);
+        decimal(j, "mean", n > 0 ? h.getMean() : 0.0);
+        decimal(j, "stddev", n > 0 ? h.getStdDeviation() : 0.0);
+        j.writeNumberField("N", n);
         if (n > 0) {
-            j.beginObject("percentile");
+            j.writeObjectFieldStart("percentile");
             for (double p : PERCENTILES) {
-                j.field(String.format(Locale.ROOT, "%.6f", p), h.getValueAtPercentile(p));
+                j.writeNumberField(String.format(Locale.ROOT, "%.6f", p), h.getValueAtPercentile(p));
             }
-            j.endObject();
+            j.writeEndObject();
         }
-        j.endObject();
+        j.writeEndObject();
+    }
+
+    /** A number with six decimals, as fio prints its doubles; NaN and infinities, which JSON lacks, become 0. */
+    private static void decimal(JsonGenerator j, String name, double value) throws IOException {
+        j.writeFieldName(name);
+        j.writeNumber(Double.isFinite(value) ? String.format(Locale.ROOT, "%.6f", value) : "0.000000");
     }
 
     static String version() {

@@ -23,6 +23,9 @@ public final class Native {
     private Native() {
     }
 
+    /** Whether the native-access hint was printed: checked once, before any restricted call. */
+    static final boolean NATIVE_ACCESS_HINTED = NativeAccessHint.printIfDisabled(System.err);
+
     static final Linker LINKER = Linker.nativeLinker();
     static final SymbolLookup LIBC = LINKER.defaultLookup();
 
