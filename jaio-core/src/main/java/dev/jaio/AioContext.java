@@ -116,20 +116,24 @@ public final class AioContext implements AutoCloseable {
             throw new AioException("io_setup", Errno.ENOSYS.number(),
                     Native.unavailableReason().orElse("") + "; " + AioAdvice.UNAVAILABLE);
         }
-        MemorySegment ctxp = ThreadScratch.get().word;
-        ctxp.set(JAVA_LONG, 0, 0L);
         long ret;
-        ReentrantReadWriteLock.ReadLock lock = ID_REUSE.readLock();
-        lock.lock();
-        try {
-            ret = Syscalls.ioSetup(nrEvents, ctxp);
-        } finally {
-            lock.unlock();
+        long id;
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment ctxp = scratch.word;
+            ctxp.set(JAVA_LONG, 0, 0L);
+            ReentrantReadWriteLock.ReadLock lock = ID_REUSE.readLock();
+            lock.lock();
+            try {
+                ret = Syscalls.ioSetup(nrEvents, ctxp);
+            } finally {
+                lock.unlock();
+            }
+            id = ctxp.get(JAVA_LONG, 0);
         }
         if (ret < 0) {
             throw new AioException("io_setup", (int) -ret, null);
         }
-        return new AioContext(ctxp.get(JAVA_LONG, 0), nrEvents, reapFromRing);
+        return new AioContext(id, nrEvents, reapFromRing);
     }
 
     /** The kernel's {@code aio_context_t}: the address of the completion ring. */
@@ -175,11 +179,13 @@ public final class AioContext implements AutoCloseable {
         acquire("io_submit");
         try {
             if (n <= ThreadScratch.POINTER_SLOTS) {
-                MemorySegment pointers = ThreadScratch.get().pointers;
-                for (int i = 0; i < n; i++) {
-                    pointers.setAtIndex(JAVA_LONG, i, iocbs.get(i).address());
+                try (ThreadScratch scratch = ThreadScratch.acquire()) {
+                    MemorySegment pointers = scratch.pointers;
+                    for (int i = 0; i < n; i++) {
+                        pointers.setAtIndex(JAVA_LONG, i, iocbs.get(i).address());
+                    }
+                    return submitLocked(pointers.address(), n);
                 }
-                return submitLocked(pointers.address(), n);
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment pointers = arena.allocate(ADDRESS, n);
@@ -234,8 +240,8 @@ public final class AioContext implements AutoCloseable {
         if (minNr < 0 || maxNr < 0 || minNr > maxNr) {
             // The kernel rejects these before it touches the events array: let it say so.
             acquire("io_getevents");
-            try {
-                long ret = Syscalls.ioGetevents(id, minNr, maxNr, ThreadScratch.get().pointers.address(), 0);
+            try (ThreadScratch scratch = ThreadScratch.acquire()) {
+                long ret = Syscalls.ioGetevents(id, minNr, maxNr, scratch.pointers.address(), 0);
                 throw new AioException("io_getevents", ret < 0 ? (int) -ret : Errno.EINVAL.number(), null);
             } finally {
                 release();
@@ -295,8 +301,8 @@ public final class AioContext implements AutoCloseable {
         acquire("io_getevents");
         waiters.incrementAndGet();
         release();
-        try {
-            MemorySegment ts = ThreadScratch.get().timespec;
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment ts = scratch.timespec;
             while (true) {
                 long tsAddress = 0;
                 if (timeoutNanos >= 0) {
@@ -351,10 +357,10 @@ public final class AioContext implements AutoCloseable {
     public void cancel(Iocb iocb) throws AioException {
         Objects.requireNonNull(iocb, "iocb");
         acquire("io_cancel");
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
             // The result argument is unused by current kernels (the event comes through the ring) but was
             // written by old ones: hand them room for one io_event.
-            MemorySegment result = ThreadScratch.get().pointers;
+            MemorySegment result = scratch.pointers;
             long ret = Syscalls.ioCancel(id, iocb.address(), result.address());
             if (ret < 0 && ret != -Errno.EINPROGRESS.number()) {
                 throw new AioException("io_cancel", (int) -ret, null);
