@@ -42,8 +42,8 @@ import java.util.concurrent.ExecutorService;
  *       {@code java.nio.channels.DefaultThreadPool.threadFactory} system property's factory (daemon
  *       threads by default), with {@code java.nio.channels.DefaultThreadPool.initialSize} checked as the
  *       JDK checks it; both are read at the first open without an executor, and a bad value fails that
- *       open with the JDK's {@link ExceptionInInitializerError}. A handler never runs inside the call
- *       that issued it. An exception a handler throws goes to its thread's uncaught-exception
+ *       open with the JDK's {@link Error} (and later ones with {@link NoClassDefFoundError}). A handler
+ *       never runs inside the call that issued it. An exception a handler throws goes to its thread's uncaught-exception
  *       handler.</li>
  *   <li>Cancelling a returned future with {@code mayInterruptIfRunning} closes the channel, as
  *       {@link java.nio.channels.AsynchronousChannel} allows; the I/O itself is not undone.</li>
@@ -87,6 +87,9 @@ import java.util.concurrent.ExecutorService;
  *       I/O instead (see {@link AsyncFile#directFallbackReason()}).</li>
  *   <li>Opening a directory, FIFO or character device fails; the JDK opens what open(2) opens.</li>
  *   <li>The futures returned are {@link CompletableFuture}s.</li>
+ *   <li>A channel that becomes unreachable without having been closed has its descriptor closed when it
+ *       is collected (as the JDK's {@link FileChannel} does); the JDK's asynchronous channel keeps it open
+ *       until the process ends.</li>
  * </ul>
  *
  * <p>Thread-safe.

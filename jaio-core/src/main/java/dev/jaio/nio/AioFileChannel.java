@@ -65,7 +65,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link dev.jaio.AioException} (an {@link IOException} naming the errno, the call and the file), where
  * the JDK gives a plain {@link IOException} with the system's text. A read into a buffer of a confined
  * arena works on its owner thread, as on the JDK's channel: the data goes through a heap buffer that the
- * calling thread copies in.
+ * calling thread copies in. As the JDK's channel, one that becomes unreachable without having been
+ * closed has its descriptor closed when it is collected.
  *
  * <p>Thread-safe; relative reads and writes are serialized by the position, positional ones are not.
  */

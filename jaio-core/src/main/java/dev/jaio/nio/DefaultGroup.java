@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Without a factory, threads are daemon threads named {@code jaio-nio-handler-N} (the JDK's are named by
  * its internal {@code InnocuousThread}).
  *
- * <p>As with the JDK's default group, a failure is thrown at the first open as an
- * {@link ExceptionInInitializerError}, and later opens get {@link NoClassDefFoundError}.
+ * <p>As with the JDK's default group, the {@link Error} is thrown by the first open without an executor,
+ * and later ones get {@link NoClassDefFoundError}.
  */
 final class DefaultGroup {
     static final String THREAD_FACTORY = "java.nio.channels.DefaultThreadPool.threadFactory";
