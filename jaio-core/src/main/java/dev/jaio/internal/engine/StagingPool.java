@@ -33,6 +33,7 @@ public final class StagingPool {
     private final AtomicInteger[] idleCounts;
     private final int[] idleLimits;
     private final AtomicLong allocated = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
 
     @SuppressWarnings("unchecked")
     private StagingPool(int alignment) {
@@ -67,6 +68,11 @@ public final class StagingPool {
         return allocated.get();
     }
 
+    /** The most native memory this pool has held at once. */
+    public long peakAllocatedBytes() {
+        return peak.get();
+    }
+
     /**
      * A buffer of at least {@code size} bytes, at most {@link #CHUNK} (or the alignment, if larger), whose
      * {@link Buffer#segment()} is sliced to {@code size}.
@@ -87,7 +93,7 @@ public final class StagingPool {
                         + " alignment=" + alignment);
             }
             whole = p.reinterpret(bytes);
-            allocated.addAndGet(bytes);
+            peak.accumulateAndGet(allocated.addAndGet(bytes), Math::max);
         }
         return new Buffer(this, whole, whole.asSlice(0, size), cls);
     }
