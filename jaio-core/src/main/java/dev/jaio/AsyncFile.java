@@ -37,7 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A native buffer the kernel can use as it is goes to the kernel as it is: for O_DIRECT that means its
  * address aligned to the file's {@link DirectIoAlignment#memory()} and its length and position to
  * {@link DirectIoAlignment#offset()}. Any other buffer, heap memory included, is staged through aligned
- * memory from the engine's pool, as the JDK does for heap buffers. An O_DIRECT read at an unaligned
+ * native memory of jaio's, as the JDK does for heap buffers: in chunks of at most 1 MiB, one request after
+ * another, each chunk's memory given back as soon as its request completes, so a transfer of any size
+ * stages a bounded amount at once (and, like the JDK's temporary buffers, outside
+ * {@code -XX:MaxDirectMemorySize}). Like one read(2) or write(2), a staged transfer moves at most
+ * 2,147,479,552 bytes ({@code MAX_RW_COUNT}); the caller goes on from the count. An O_DIRECT read at an unaligned
  * position or length reads the aligned range around it; an O_DIRECT write at an unaligned position or
  * length fails with EINVAL, since it would need a read-modify-write that is not atomic.
  *

@@ -77,9 +77,11 @@ import java.util.concurrent.ExecutorService;
  *       {@link dev.jaio.JaioOpenOption#DIRECT}) the JDK's asynchronous channel checks no alignment itself
  *       and hands a direct buffer to the kernel as it is, and a heap buffer through a temporary native
  *       buffer that is not aligned; the kernel refuses what is misaligned (by the file's
- *       {@link dev.jaio.DirectIoAlignment}, 512 bytes on most disks, not the file store's block size), and
- *       every heap buffer, with EINVAL, which completes the future with
- *       {@code IOException: Invalid argument}. jaio's channel gives the same results. Opened with
+ *       {@link dev.jaio.DirectIoAlignment}, 512 bytes on most disks, not the file store's block size) with
+ *       EINVAL, which completes the future with {@code IOException: Invalid argument}. jaio's channel gives
+ *       the same results. A heap buffer is the one difference: the JDK's temporary native buffer is aligned
+ *       only by chance (where malloc put it), so the kernel refuses it in some runs and not in others;
+ *       jaio's channel always refuses it, with the same exception. Opened with
  *       {@link dev.jaio.JaioOpenOption#STAGE_UNALIGNED} as well, it stages heap and misaligned buffers
  *       through aligned memory instead, as {@link AsyncFile} does: reads at any position and length
  *       succeed, writes need the file's {@link dev.jaio.DirectIoAlignment#offset()}.</li>

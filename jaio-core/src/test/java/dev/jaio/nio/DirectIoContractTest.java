@@ -125,7 +125,6 @@ class DirectIoContractTest {
 
     private static Map<String, String> asyncScenarios(AsynchronousFileChannel ch) {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("read heap 4096 at 0", outcome(() -> ch.read(ByteBuffer.allocate(4096), 0).get()));
         out.put("read heap 1000 at 4097", outcome(() -> ch.read(ByteBuffer.allocate(1000), 4097).get()));
         out.put("read heap empty", outcome(() -> ch.read(ByteBuffer.allocate(0), 0).get()));
         out.put("read direct 4096 at 0", outcome(() -> {
@@ -136,7 +135,6 @@ class DirectIoContractTest {
         out.put("read direct 4096 at 100", outcome(() -> ch.read(direct(0, 4096), 100).get()));
         out.put("read direct address+16", outcome(() -> ch.read(direct(16, 4096), 0).get()));
         out.put("read direct past the end", outcome(() -> ch.read(direct(0, 4096), 1 << 20).get()));
-        out.put("write heap 4096 at 0", outcome(() -> ch.write(ByteBuffer.allocate(4096), 0).get()));
         out.put("write direct 512 at 512", outcome(() -> ch.write(direct(0, 512), 512).get()));
         out.put("write direct 100 at 0", outcome(() -> ch.write(direct(0, 100), 0).get()));
         return out;
@@ -158,6 +156,26 @@ class DirectIoContractTest {
         }
         jdk.forEach((k, v) -> System.out.println("AsynchronousFileChannel O_DIRECT, " + k + ": " + v));
         assertEquals(jdk, jaio);
+    }
+
+    /**
+     * A heap buffer at an aligned position and length: the JDK's asynchronous channel goes through a
+     * temporary native buffer that is aligned only by chance, so the kernel refuses it in some runs and not
+     * in others (printed, not compared); jaio's documented answer is always the kernel's refusal.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "jaio"})
+    void shouldRefuseHeapBuffersOnTheAsynchronousChannelAsTheJdkUsuallyDoes(String option) throws Exception {
+        try (AsynchronousFileChannel ch = AsynchronousFileChannel.open(file(), READ, WRITE,
+                AioAsynchronousFileChannelTest.JDK_DIRECT)) {
+            System.out.println("JDK AsynchronousFileChannel O_DIRECT, heap 4096 at 0: read "
+                    + outcome(() -> ch.read(ByteBuffer.allocate(4096), 0).get()) + ", write "
+                    + outcome(() -> ch.write(ByteBuffer.allocate(4096), 0).get()));
+        }
+        try (AioAsynchronousFileChannel ch = AioAsynchronousFileChannel.open(file(), READ, WRITE, jaioDirect(option))) {
+            assertEquals("java.io.IOException: Invalid argument", outcome(() -> ch.read(ByteBuffer.allocate(4096), 0).get()));
+            assertEquals("java.io.IOException: Invalid argument", outcome(() -> ch.write(ByteBuffer.allocate(4096), 0).get()));
+        }
     }
 
     @ParameterizedTest
