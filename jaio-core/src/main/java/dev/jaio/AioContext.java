@@ -126,20 +126,24 @@ public final class AioContext implements AutoCloseable {
             throw new AioException("io_setup", Errno.ENOSYS.number(),
                     Native.unavailableReason().orElse("") + "; " + AioAdvice.UNAVAILABLE);
         }
-        MemorySegment ctxp = ThreadScratch.get().word;
-        ctxp.set(JAVA_LONG, 0, 0L);
         long ret;
-        ReentrantReadWriteLock.ReadLock lock = ID_REUSE.readLock();
-        lock.lock();
-        try {
-            ret = Syscalls.ioSetup(nrEvents, ctxp);
-        } finally {
-            lock.unlock();
+        long id;
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment ctxp = scratch.word;
+            ctxp.set(JAVA_LONG, 0, 0L);
+            ReentrantReadWriteLock.ReadLock lock = ID_REUSE.readLock();
+            lock.lock();
+            try {
+                ret = Syscalls.ioSetup(nrEvents, ctxp);
+            } finally {
+                lock.unlock();
+            }
+            id = ctxp.get(JAVA_LONG, 0);
         }
         if (ret < 0) {
             throw new AioException("io_setup", (int) -ret, null);
         }
-        return new AioContext(ctxp.get(JAVA_LONG, 0), nrEvents, reapFromRing);
+        return new AioContext(id, nrEvents, reapFromRing);
     }
 
     /**
@@ -212,11 +216,13 @@ public final class AioContext implements AutoCloseable {
         acquire("io_submit");
         try {
             if (n <= ThreadScratch.POINTER_SLOTS) {
-                MemorySegment pointers = ThreadScratch.get().pointers;
-                for (int i = 0; i < n; i++) {
-                    pointers.setAtIndex(JAVA_LONG, i, iocbs.get(i).address());
+                try (ThreadScratch scratch = ThreadScratch.acquire()) {
+                    MemorySegment pointers = scratch.pointers;
+                    for (int i = 0; i < n; i++) {
+                        pointers.setAtIndex(JAVA_LONG, i, iocbs.get(i).address());
+                    }
+                    return submitLocked(pointers.address(), n);
                 }
-                return submitLocked(pointers.address(), n);
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment pointers = arena.allocate(ADDRESS, n);
@@ -318,8 +324,8 @@ public final class AioContext implements AutoCloseable {
             // The kernel rejects these before it touches the events array: let it say so.
             String syscall = syscallName(mask);
             acquire(syscall);
-            try {
-                long events = ThreadScratch.get().pointers.address();
+            try (ThreadScratch scratch = ThreadScratch.acquire()) {
+                long events = scratch.pointers.address();
                 long ret = mask == null
                         ? Syscalls.ioGetevents(id, minNr, maxNr, events, 0)
                         : Syscalls.ioPgetevents(id, minNr, maxNr, events, 0, mask.aioSigset().address());
@@ -413,8 +419,8 @@ public final class AioContext implements AutoCloseable {
         acquire(syscall);
         waiters.incrementAndGet();
         release();
-        try {
-            MemorySegment ts = ThreadScratch.get().timespec;
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment ts = scratch.timespec;
             while (true) {
                 long tsAddress = 0;
                 if (timeoutNanos >= 0) {
@@ -480,10 +486,10 @@ public final class AioContext implements AutoCloseable {
     public void cancel(Iocb iocb) throws AioException {
         Objects.requireNonNull(iocb, "iocb");
         acquire("io_cancel");
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
             // The result argument is unused by current kernels (the event comes through the ring) but was
             // written by old ones: hand them room for one io_event.
-            MemorySegment result = ThreadScratch.get().pointers;
+            MemorySegment result = scratch.pointers;
             long ret = Syscalls.ioCancel(id, iocb.address(), result.address());
             if (ret < 0 && ret != -Errno.EINPROGRESS.number()) {
                 throw new AioException("io_cancel", (int) -ret, null);

@@ -4,10 +4,12 @@ import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
+import dev.jaio.internal.engine.StagingPool;
 import dev.jaio.internal.linux.LibC;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonReadableChannelException;
@@ -37,7 +39,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A native buffer the kernel can use as it is goes to the kernel as it is: for O_DIRECT that means its
  * address aligned to the file's {@link DirectIoAlignment#memory()} and its length and position to
  * {@link DirectIoAlignment#offset()}. Any other buffer, heap memory included, is staged through aligned
- * memory from the engine's pool, as the JDK does for heap buffers. An O_DIRECT read at an unaligned
+ * native memory of jaio's, as the JDK does for heap buffers: in chunks of at most 1 MiB, one request after
+ * another, each chunk's memory given back as soon as its request completes, so a transfer of any size
+ * stages a bounded amount at once (and, like the JDK's temporary buffers, outside
+ * {@code -XX:MaxDirectMemorySize}). Like one read(2) or write(2), a staged transfer moves at most
+ * 2,147,479,552 bytes ({@code MAX_RW_COUNT}); the caller goes on from the count. An O_DIRECT read at an unaligned
  * position or length reads the aligned range around it; an O_DIRECT write at an unaligned position or
  * length fails with EINVAL, since it would need a read-modify-write that is not atomic.
  *
@@ -62,6 +68,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * descriptor; requests issued after it fail with {@link ClosedChannelException}.
  */
 public final class AsyncFile implements AutoCloseable {
+    /**
+     * The most one request transfers, as the kernel's {@code MAX_RW_COUNT} caps one read(2) or write(2):
+     * {@code INT_MAX} rounded down to a page.
+     */
+    static final long MAX_TRANSFER = 0x7ffff000L;
+
     private final NativeFile file;
     private final AioEngine engine;
     private final boolean direct;
@@ -69,8 +81,8 @@ public final class AsyncFile implements AutoCloseable {
     private final String directFallback;
     private final CloseGuard guard = new CloseGuard();
     private final AtomicBoolean nativeClosed = new AtomicBoolean();
-    /** Staging memory for a device whose alignment exceeds the engine pool's; null for most files. */
-    private final AlignedBufferPool ownPool;
+    /** Where staged transfers get their aligned memory. */
+    private final StagingPool staging;
     private volatile boolean nowaitReads;
     private volatile boolean nowaitWrites;
 
@@ -80,8 +92,7 @@ public final class AsyncFile implements AutoCloseable {
         this.direct = file.isDirect();
         this.alignment = direct ? file.directIoAlignment() : null;
         this.directFallback = directFallback;
-        this.ownPool = alignment != null && alignment.strictest() > engine.bufferPool().alignment()
-                ? new AlignedBufferPool(alignment.strictest(), 1 << 20, 8) : null;
+        this.staging = StagingPool.forAlignment(alignment != null ? alignment.strictest() : 4096);
         boolean kernel = engine.kind() == AioEngine.Kind.KERNEL_AIO;
         this.nowaitReads = kernel && !direct;
         this.nowaitWrites = kernel && !direct;
@@ -340,13 +351,20 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(new ClosedChannelException());
             return future;
         }
-        engine.engine().submit(new Request(metaData ? IoRequest.FSYNC : IoRequest.FDSYNC, -1,
-                MemorySegment.NULL, 0, 0, future) {
-            @Override
-            Object value(long n) {
-                return null;
-            }
-        });
+        Request r;
+        try {
+            r = new Request(metaData ? IoRequest.FSYNC : IoRequest.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
+                @Override
+                Object value(long n) {
+                    return null;
+                }
+            };
+        } catch (Throwable t) {
+            guard.release();
+            future.completeExceptionally(t);
+            return future;
+        }
+        submit(r);
         return future;
     }
 
@@ -355,34 +373,21 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(new ClosedChannelException());
             return;
         }
-        long length = dst.byteSize();
-        Request r;
         if (usableAsIs(dst, position)) {
-            r = new Request(IoRequest.READ, position, dst, length, readFlags(), future);
-        } else {
-            long start = position;
-            long end = position + length;
-            if (direct) {
-                long a = alignment.offset();
-                start = position & -a;
-                end = (end + a - 1) & -a;
-            }
-            AlignedBufferPool.Buffer stage;
+            Request r;
             try {
-                stage = stage(end - start);
-            } catch (RuntimeException e) {
+                r = new Request(IoRequest.READ, position, dst, dst.byteSize(), readFlags(), future);
+            } catch (Throwable t) {
                 guard.release();
-                future.completeExceptionally(stagingFailure(e));
+                future.completeExceptionally(t);
                 return;
             }
-            r = new Request(IoRequest.READ, start, stage.segment(), end - start, readFlags(), future);
-            r.stage = stage;
-            r.copyTo = dst;
-            r.skip = position - start;
+            r.byteBuffer = bb;
+            r.userBuffer = dst;
+            submit(r);
+        } else {
+            startStaged(new Staged(true, List.of(dst), bb, position, dst.byteSize(), future, false));
         }
-        r.byteBuffer = bb;
-        r.userBuffer = dst;
-        engine.engine().submit(r);
     }
 
     private void issueWrite(MemorySegment src, ByteBuffer bb, long position, CompletableFuture<Integer> future) {
@@ -396,25 +401,21 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(misaligned("pwrite", position, length));
             return;
         }
-        Request r;
         if (usableAsIs(src, position)) {
-            r = new Request(IoRequest.WRITE, position, src, length, writeFlags(), future);
-        } else {
-            AlignedBufferPool.Buffer stage;
+            Request r;
             try {
-                stage = stage(length);
-            } catch (RuntimeException e) {
+                r = new Request(IoRequest.WRITE, position, src, length, writeFlags(), future);
+            } catch (Throwable t) {
                 guard.release();
-                future.completeExceptionally(stagingFailure(e));
+                future.completeExceptionally(t);
                 return;
             }
-            MemorySegment.copy(src, 0, stage.segment(), 0, length);
-            r = new Request(IoRequest.WRITE, position, stage.segment(), length, writeFlags(), future);
-            r.stage = stage;
+            r.byteBuffer = bb;
+            r.userBuffer = src;
+            submit(r);
+        } else {
+            startStaged(new Staged(false, List.of(src), bb, position, length, future, false));
         }
-        r.byteBuffer = bb;
-        r.userBuffer = src;
-        engine.engine().submit(r);
     }
 
     private void issueVectored(List<MemorySegment> buffers, long position, CompletableFuture<Long> future,
@@ -434,56 +435,57 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(misaligned("pwritev", position, total));
             return;
         }
-        Request r;
-        if (asIs) {
-            MemorySegment iov = IoVec.array(Arena.ofAuto(), buffers);
-            r = new Request(read ? IoRequest.READV : IoRequest.WRITEV, position, iov, buffers.size(),
-                    read ? readFlags() : writeFlags(), future) {
-                @Override
-                Object value(long n) {
-                    return n;
-                }
-            };
-            r.userBuffer = buffers;
-            // A short RWF_NOWAIT preadv could not be resumed simply: buffered vectored I/O blocks on a thread.
-            r.blockingOnly = !direct && engine.kind() == AioEngine.Kind.KERNEL_AIO;
-        } else {
-            long start = position;
-            long end = position + total;
-            if (read && direct) {
-                long a = alignment.offset();
-                start = position & -a;
-                end = (end + a - 1) & -a;
-            }
-            AlignedBufferPool.Buffer stage;
-            try {
-                stage = stage(end - start);
-            } catch (RuntimeException e) {
-                guard.release();
-                future.completeExceptionally(stagingFailure(e));
-                return;
-            }
-            if (!read) {
-                long off = 0;
-                for (MemorySegment b : buffers) {
-                    MemorySegment.copy(b, 0, stage.segment(), off, b.byteSize());
-                    off += b.byteSize();
-                }
-            }
-            r = new Request(read ? IoRequest.READ : IoRequest.WRITE, start, stage.segment(), end - start,
-                    read ? readFlags() : writeFlags(), future) {
-                @Override
-                Object value(long n) {
-                    return n;
-                }
-            };
-            r.stage = stage;
-            r.scatter = read ? buffers : null;
-            r.skip = position - start;
-            r.wanted = total;
-            r.userBuffer = buffers;
+        if (!asIs) {
+            startStaged(new Staged(read, buffers, null, position, total, future, true));
+            return;
         }
-        engine.engine().submit(r);
+        StagingPool.Buffer iov = null;
+        Request r;
+        try {
+            iov = staging.acquire(IoVec.LAYOUT.byteSize() * buffers.size());
+            IoVec.array(SegmentAllocator.slicingAllocator(iov.segment()), buffers);
+            r = new Request(read ? IoRequest.READV : IoRequest.WRITEV, position, iov.segment(), buffers.size(),
+                    read ? readFlags() : writeFlags(), future) {
+                @Override
+                Object value(long n) {
+                    return n;
+                }
+            };
+        } catch (Throwable t) {
+            if (iov != null) {
+                iov.release();
+            }
+            guard.release();
+            future.completeExceptionally(t);
+            return;
+        }
+        r.iovecs = iov;
+        r.userBuffer = buffers;
+        // A short RWF_NOWAIT preadv could not be resumed simply: buffered vectored I/O blocks on a thread.
+        r.blockingOnly = !direct && engine.kind() == AioEngine.Kind.KERNEL_AIO;
+        submit(r);
+    }
+
+    /**
+     * Hands a request to the engine, which completes or aborts it exactly once. Should the engine itself
+     * throw (a VM error), the request is failed here, once: its in-use count is released so that
+     * {@link #close()} cannot hang; staging memory the engine might still hold is left unreturned.
+     */
+    private void submit(Base r) {
+        try {
+            engine.engine().submit(r);
+        } catch (Throwable t) {
+            r.failSubmission(t);
+        }
+    }
+
+    /** Starts a staged transfer; a failure before its first chunk reaches the engine undoes everything. */
+    private void startStaged(Staged s) {
+        try {
+            s.next();
+        } catch (Throwable t) {
+            s.finish(null, t);
+        }
     }
 
     private boolean usableAsIs(MemorySegment buffer, long position) {
@@ -504,8 +506,15 @@ public final class AsyncFile implements AutoCloseable {
                 || session.startsWith("jdk.internal.foreign.GlobalSession");
     }
 
-    private static boolean isConfined(MemorySegment segment) {
-        return segment.scope().getClass().getName().equals("jdk.internal.foreign.ConfinedSession");
+    /** A thread that owns nothing: a segment it cannot access is confined to some thread. */
+    private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> { });
+
+    /**
+     * Whether only one thread may access {@code segment} (a segment of {@link Arena#ofConfined()}), asked
+     * through the public {@link MemorySegment#isAccessibleBy(Thread)}.
+     */
+    static boolean isConfined(MemorySegment segment) {
+        return !segment.isAccessibleBy(NO_OWNER);
     }
 
     private static void checkFillable(MemorySegment dst) {
@@ -517,20 +526,6 @@ public final class AsyncFile implements AutoCloseable {
                     + "thread, and reads complete on another; use Arena.ofShared(), Arena.ofAuto() or an "
                     + "AlignedBufferPool buffer");
         }
-    }
-
-    private AlignedBufferPool.Buffer stage(long size) {
-        return (ownPool != null ? ownPool : engine.bufferPool()).acquire(size);
-    }
-
-    /** A closed engine's pool refuses buffers: to the caller that is the engine being closed. */
-    private Throwable stagingFailure(RuntimeException e) {
-        if (e instanceof IllegalStateException && engine.bufferPool().isClosed()) {
-            ClosedChannelException closed = new ClosedChannelException();
-            closed.initCause(e);
-            return closed;
-        }
-        return e;
     }
 
     private int readFlags() {
@@ -641,9 +636,6 @@ public final class AsyncFile implements AutoCloseable {
     /** Closes the descriptor once; a second caller returns only when the first has finished. */
     private synchronized void closeNative() throws IOException {
         if (nativeClosed.compareAndSet(false, true)) {
-            if (ownPool != null) {
-                ownPool.close();
-            }
             file.close();
         }
     }
@@ -665,92 +657,14 @@ public final class AsyncFile implements AutoCloseable {
                 + (isOpen() ? "" : ", closed") + "]";
     }
 
-    /** A request of this file: finishes its future, copies staged data back, and returns staging memory. */
-    private class Request extends IoRequest {
-        @SuppressWarnings("rawtypes")
-        final CompletableFuture future;
-        AlignedBufferPool.Buffer stage;
-        MemorySegment copyTo;
-        List<MemorySegment> scatter;
-        long skip;
-        long wanted = -1;
-        ByteBuffer byteBuffer;
-        /** Keeps the caller's memory reachable until the kernel is done with it. */
-        Object userBuffer;
-        /** The JFR event begun at issue, or null when no recording asks for it. */
-        final FileIoEvent jfr;
-
-        Request(byte op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
+    /** What the request classes share: the file's descriptor, close and NOWAIT handling, the blocking run. */
+    private abstract class Base extends IoRequest {
+        Base(byte op, long position, MemorySegment buffer, long length, int rwFlags) {
             super(op, file.fd(), position, buffer, length, rwFlags);
-            this.future = future;
-            this.jfr = JaioJfr.begin(op);
         }
 
-        Object value(long n) {
-            return (int) n;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        protected void complete(long result) {
-            try {
-                if (result < 0) {
-                    JaioJfr.end(jfr, file.path(), position + skip, 0, Errno.nameOf((int) -result), engine.kind());
-                    future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
-                            position + skip));
-                    return;
-                }
-                long n = result;
-                if (stage != null && (copyTo != null || scatter != null)) {
-                    long want = copyTo != null ? copyTo.byteSize() : wanted;
-                    n = Math.max(0, Math.min(want, result - skip));
-                    if (copyTo != null) {
-                        MemorySegment.copy(stage.segment(), skip, copyTo, 0, n);
-                    } else {
-                        long off = skip;
-                        long left = n;
-                        for (MemorySegment s : scatter) {
-                            long k = Math.min(left, s.byteSize());
-                            MemorySegment.copy(stage.segment(), off, s, 0, k);
-                            off += k;
-                            left -= k;
-                            if (left == 0) {
-                                break;
-                            }
-                        }
-                    }
-                } else if (stage != null && wanted >= 0) {
-                    n = Math.min(result, wanted);
-                }
-                if (byteBuffer != null) {
-                    byteBuffer.position(byteBuffer.position() + (int) n);
-                }
-                JaioJfr.end(jfr, file.path(), position + skip, n, null, engine.kind());
-                future.complete(value(n));
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            } finally {
-                finish();
-            }
-        }
-
-        @Override
-        protected void abort(Throwable cause) {
-            try {
-                future.completeExceptionally(cause);
-            } finally {
-                finish();
-            }
-        }
-
-        private void finish() {
-            if (stage != null) {
-                stage.close();
-                stage = null;
-            }
-            userBuffer = null;
-            requestDone();
-        }
+        /** The engine threw from submit: fail the request once without returning memory it may hold. */
+        abstract void failSubmission(Throwable t);
 
         @Override
         protected boolean cancelledByClose() {
@@ -768,7 +682,7 @@ public final class AsyncFile implements AutoCloseable {
 
         @Override
         protected long runBlocking() {
-            // By address, as the kernel sees it through an iocb. The memory is the engine's staging memory or
+            // By address, as the kernel sees it through an iocb. The memory is jaio's staging memory or
             // memory only the garbage collector frees (see the class documentation), and this request keeps
             // it reachable; a confined segment would be refused by a downcall on this pool thread.
             MemorySegment mem = op == READ || op == WRITE
@@ -789,6 +703,268 @@ public final class AsyncFile implements AutoCloseable {
                 return r < 0 ? done : done + r; // the error shows on the next request, as after a short pread
             }
             return r;
+        }
+    }
+
+    /** A request on the caller's own memory (or a force): finishes its future and the file's in-use count. */
+    private class Request extends Base {
+        @SuppressWarnings("rawtypes")
+        final CompletableFuture future;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        ByteBuffer byteBuffer;
+        /** The iovec array of a vectored request, jaio's memory. */
+        StagingPool.Buffer iovecs;
+        /** Keeps the caller's memory reachable until the kernel is done with it. */
+        Object userBuffer;
+        /** The JFR event begun at issue, or null when no recording asks for it. */
+        final FileIoEvent jfr;
+
+        Request(byte op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
+            super(op, position, buffer, length, rwFlags);
+            this.future = future;
+            this.jfr = JaioJfr.begin(op);
+        }
+
+        Object value(long n) {
+            return (int) n;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected void complete(long result) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                if (result < 0) {
+                    JaioJfr.end(jfr, file.path(), position, 0, Errno.nameOf((int) -result), engine.kind());
+                    future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
+                            position));
+                    return;
+                }
+                if (byteBuffer != null) {
+                    byteBuffer.position(byteBuffer.position() + (int) result);
+                }
+                JaioJfr.end(jfr, file.path(), position, result, null, engine.kind());
+                future.complete(value(result));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            } finally {
+                if (iovecs != null) {
+                    iovecs.release();
+                }
+                userBuffer = null;
+                requestDone();
+            }
+        }
+
+        @Override
+        protected void abort(Throwable cause) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                future.completeExceptionally(cause);
+            } finally {
+                if (iovecs != null) {
+                    iovecs.release();
+                }
+                userBuffer = null;
+                requestDone();
+            }
+        }
+
+        @Override
+        void failSubmission(Throwable t) {
+            if (finished.compareAndSet(false, true)) {
+                future.completeExceptionally(t);
+                requestDone();
+            }
+        }
+    }
+
+    /**
+     * A transfer through jaio's staging memory: the caller's buffers (heap memory, memory of an arena the
+     * caller can close, misaligned memory) are copied to or from aligned memory of the {@link StagingPool},
+     * in chunks of at most {@link StagingPool#CHUNK} bytes, one request after another, so that the memory
+     * staged at once is bounded whatever the size of the transfer. Like one read(2) or write(2), a transfer
+     * moves at most {@link #MAX_TRANSFER} bytes; it ends early at a short chunk (end of file) and reports
+     * what was done before an error as a short count, the error showing on the next request.
+     */
+    private final class Staged {
+        final boolean read;
+        final List<MemorySegment> parts;
+        final ByteBuffer byteBuffer;
+        final long position;
+        final long total;
+        @SuppressWarnings("rawtypes")
+        final CompletableFuture future;
+        final boolean longResult;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        /** Bytes of the caller's buffers transferred so far. */
+        long done;
+        /** The JFR event begun at issue, or null when no recording asks for it. */
+        final FileIoEvent jfr;
+
+        Staged(boolean read, List<MemorySegment> parts, ByteBuffer byteBuffer, long position, long total,
+               CompletableFuture<?> future, boolean longResult) {
+            this.read = read;
+            this.parts = parts;
+            this.byteBuffer = byteBuffer;
+            this.position = position;
+            this.total = Math.min(total, MAX_TRANSFER);
+            this.future = future;
+            this.longResult = longResult;
+            this.jfr = JaioJfr.begin(read ? IoRequest.READ : IoRequest.WRITE);
+        }
+
+        /** Stages and submits the next chunk, from {@link #done} on. */
+        void next() {
+            long fileStart = position + done;
+            long left = total - done;
+            long start = fileStart;
+            long end = fileStart + Math.min(left, chunkSize());
+            if (read && direct) {
+                // An O_DIRECT read at an unaligned position or length reads the aligned range around it.
+                long a = alignment.offset();
+                start = fileStart & -a;
+                end = Math.min((position + total + a - 1) & -a, start + chunkSize());
+            }
+            long len = Math.min(end - fileStart, left);
+            StagingPool.Buffer stage = staging.acquire(end - start);
+            Chunk c;
+            try {
+                if (!read) {
+                    copy(false, stage.segment(), 0, done, len);
+                }
+                c = new Chunk(this, start, stage, end - start, fileStart - start, len);
+            } catch (Throwable t) {
+                stage.release();
+                throw t;
+            }
+            submit(c);
+        }
+
+        private long chunkSize() {
+            return Math.max(StagingPool.CHUNK, staging.alignment());
+        }
+
+        /** Copies {@code len} bytes between a stage and the caller's buffers at {@code userOffset}. */
+        void copy(boolean toUser, MemorySegment stage, long stageOffset, long userOffset, long len) {
+            long skip = userOffset;
+            for (MemorySegment p : parts) {
+                if (len == 0) {
+                    return;
+                }
+                long size = p.byteSize();
+                if (skip >= size) {
+                    skip -= size;
+                    continue;
+                }
+                long k = Math.min(len, size - skip);
+                if (toUser) {
+                    MemorySegment.copy(stage, stageOffset, p, skip, k);
+                } else {
+                    MemorySegment.copy(p, skip, stage, stageOffset, k);
+                }
+                stageOffset += k;
+                len -= k;
+                skip = 0;
+            }
+        }
+
+        /** A chunk ended with {@code result} (bytes of the chunk's request, or -errno). */
+        void chunkDone(Chunk c, long result) {
+            long n;
+            try {
+                if (result < 0) {
+                    if (done > 0) {
+                        finish(done, null);
+                    } else {
+                        finish(null, new AioException(c.opName(), (int) -result, null, file.path(), position));
+                    }
+                    return;
+                }
+                n = Math.max(0, Math.min(c.wanted, result - c.skip));
+                if (read) {
+                    copy(true, c.stage.segment(), c.skip, done, n);
+                }
+            } catch (Throwable t) {
+                finish(null, t);
+                return;
+            } finally {
+                c.stage.release();
+            }
+            done += n;
+            if (n < c.wanted || done == total) {
+                finish(done, null);
+                return;
+            }
+            try {
+                next();
+            } catch (Throwable t) {
+                finish(done, null); // what is done is reported; the failure shows on the next request
+            }
+        }
+
+        /** Completes the future with {@code n} bytes or {@code failure}, and ends the file's use, once. */
+        @SuppressWarnings("unchecked")
+        void finish(Long n, Throwable failure) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                if (failure != null) {
+                    JaioJfr.end(jfr, file.path(), position, 0, failure instanceof AioException a
+                            ? Errno.nameOf(a.errno()) : failure.getClass().getSimpleName(), engine.kind());
+                    future.completeExceptionally(failure);
+                } else {
+                    JaioJfr.end(jfr, file.path(), position, n, null, engine.kind());
+                    if (byteBuffer != null) {
+                        byteBuffer.position(byteBuffer.position() + n.intValue());
+                    }
+                    future.complete(longResult ? (Object) n : (Object) n.intValue());
+                }
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            } finally {
+                requestDone();
+            }
+        }
+    }
+
+    /** One chunk of a {@link Staged} transfer: a request on staging memory. */
+    private final class Chunk extends Base {
+        final Staged transfer;
+        final StagingPool.Buffer stage;
+        /** Bytes at the start of the stage before the caller's data (an aligned O_DIRECT read). */
+        final long skip;
+        /** The caller's bytes this chunk carries. */
+        final long wanted;
+
+        Chunk(Staged transfer, long position, StagingPool.Buffer stage, long length, long skip, long wanted) {
+            super(transfer.read ? READ : WRITE, position, stage.segment(), length,
+                    transfer.read ? readFlags() : writeFlags());
+            this.transfer = transfer;
+            this.stage = stage;
+            this.skip = skip;
+            this.wanted = wanted;
+        }
+
+        @Override
+        protected void complete(long result) {
+            transfer.chunkDone(this, result);
+        }
+
+        @Override
+        protected void abort(Throwable cause) {
+            stage.release();
+            transfer.finish(null, cause);
+        }
+
+        @Override
+        void failSubmission(Throwable t) {
+            transfer.finish(null, t);
         }
     }
 }

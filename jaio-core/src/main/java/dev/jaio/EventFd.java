@@ -83,8 +83,8 @@ public final class EventFd implements Closeable {
         if (!guard.tryAcquire()) {
             throw new ClosedChannelException();
         }
-        try {
-            MemorySegment word = ThreadScratch.get().word;
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment word = scratch.word;
             while (true) {
                 long n = LibC.read(fd, word, 8);
                 if (n == 8) {
@@ -112,8 +112,8 @@ public final class EventFd implements Closeable {
         if (!guard.tryAcquire()) {
             throw new ClosedChannelException();
         }
-        try {
-            MemorySegment word = ThreadScratch.get().word;
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment word = scratch.word;
             word.set(JAVA_LONG, 0, value);
             long n = LibC.write(fd, word, 8);
             if (n != 8) {

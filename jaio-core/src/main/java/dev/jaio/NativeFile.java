@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A file descriptor opened with open(2), with the flags the JDK does not offer ({@code O_DIRECT},
@@ -37,6 +39,10 @@ import java.util.Set;
  * would act on some other file. {@link #close()} waits until no method of this object is inside a
  * call that uses the descriptor, then closes it; after that every method throws
  * {@link ClosedChannelException}.
+ *
+ * <p>A file that becomes unreachable without having been closed has its descriptor closed by a
+ * {@link Cleaner}, as the JDK's channels do (it is not deleted, even with {@code DELETE_ON_CLOSE}). Keep
+ * the {@code NativeFile} reachable while an iocb built by hand from {@link #fd()} is not yet submitted.
  *
  * <p>Thread-safe.
  */
@@ -56,6 +62,45 @@ public final class NativeFile implements Closeable {
         this.path = path;
         this.flags = flags;
         this.deleteOnClose = deleteOnClose;
+        this.closer = new Closer(fd);
+        this.cleanable = CLEANER.register(this, closer);
+    }
+
+    /** Closes the descriptors of files that became unreachable without {@link #close()}. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "jaio-file-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Closer closer;
+    private final Cleaner.Cleanable cleanable;
+
+    /**
+     * Closes the descriptor exactly once: for {@link #close()}, or for the cleaner once the file is
+     * unreachable. It holds the number, never the file, so that it does not keep the file reachable. A
+     * request in flight keeps its file reachable (jaio's requests reference their file until they
+     * complete), so the cleaner never closes a descriptor a request still uses.
+     */
+    private static final class Closer implements Runnable {
+        private final int fd;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Closer(int fd) {
+            this.fd = fd;
+        }
+
+        /** Whether the caller won the right to close the descriptor. */
+        boolean claim() {
+            return done.compareAndSet(false, true);
+        }
+
+        @Override
+        public void run() {
+            if (claim()) {
+                LibC.close(fd);
+            }
+        }
     }
 
     /**
@@ -135,6 +180,8 @@ public final class NativeFile implements Closeable {
                 flags |= LibC.O_DIRECT;
             } else if (option == JaioOpenOption.NOATIME) {
                 flags |= LibC.O_NOATIME;
+            } else if (option == JaioOpenOption.STAGE_UNALIGNED) {
+                continue; // a policy of jaio's channels; files stage anyway
             } else {
                 throw new UnsupportedOperationException("open option not supported by NativeFile: option=" + option);
             }
@@ -639,10 +686,11 @@ public final class NativeFile implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        if (!guard.closeAndAwait()) {
+        if (!guard.closeAndAwait() || !closer.claim()) {
             return;
         }
         int ret = LibC.close(fd);
+        cleanable.clean(); // deregisters; the closer has been claimed, so it does nothing more
         if (deleteOnClose) {
             Files.deleteIfExists(path);
         }

@@ -37,10 +37,14 @@ import java.util.concurrent.ExecutorService;
  *   <li>A read at or past end of file completes with -1; a buffer with nothing remaining completes with
  *       0 without any I/O; a request on a closed channel completes with
  *       {@link ClosedChannelException}.</li>
- *   <li>A {@link CompletionHandler} runs on the executor given at open, or, without one, on jaio's
- *       threads (the engine's completion threads, or a small pool of daemon threads when the result is
- *       known before anything is submitted, so that a handler never runs inside the call that issued
- *       it). An exception a handler throws goes to its thread's uncaught-exception handler.</li>
+ *   <li>A {@link CompletionHandler} runs on the executor given at open, or, without one, on a default
+ *       group made as the JDK's is: a cached thread pool whose threads come from the
+ *       {@code java.nio.channels.DefaultThreadPool.threadFactory} system property's factory (daemon
+ *       threads by default), with {@code java.nio.channels.DefaultThreadPool.initialSize} checked as the
+ *       JDK checks it; both are read at the first open without an executor, and a bad value fails that
+ *       open with the JDK's {@link Error} (and later ones with {@link NoClassDefFoundError}). A handler
+ *       never runs inside the call that issued it. An exception a handler throws goes to its thread's uncaught-exception
+ *       handler.</li>
  *   <li>Cancelling a returned future with {@code mayInterruptIfRunning} closes the channel, as
  *       {@link java.nio.channels.AsynchronousChannel} allows; the I/O itself is not undone.</li>
  *   <li>{@link #close()} fails the requests not yet handed to the kernel with
@@ -53,9 +57,7 @@ import java.util.concurrent.ExecutorService;
  * <h2>Back-pressure</h2>
  * The engine accepts a bounded number of requests at once ({@link AioEngine.Builder#maxOutstanding(int)},
  * by default four times its queue depth). A thread that issues a read or write beyond it waits in the call
- * until a request completes, where the JDK's channel would queue it on its executor without bound. A
- * handler running on the engine's completion threads (a channel opened without an executor) never waits
- * there, since the engine's own threads are the ones that free the slots.
+ * until a request completes, where the JDK's channel would queue it on its executor without bound.
 
  *
  * <h2>Locks</h2>
@@ -71,17 +73,25 @@ import java.util.concurrent.ExecutorService;
  *
  * <h2>Differences from the JDK's channel</h2>
  * <ul>
- *   <li>With {@code ExtendedOpenOption.DIRECT} (or {@link dev.jaio.JaioOpenOption#DIRECT}), the JDK's
- *       channel hands the buffer to pread/pwrite as it is (a heap buffer through a temporary native
- *       buffer with no particular alignment), so a misaligned buffer, position or length fails with
- *       {@code IOException: Invalid argument} (EINVAL), and so, as a rule, does a heap buffer even at an
- *       aligned position and length (seen on JDK 25: its temporary buffer is not aligned). jaio stages a misaligned buffer through aligned memory and reads the aligned range
- *       around an unaligned position, so any read succeeds; a write at an unaligned position or length
- *       still fails with {@code EINVAL}, since it would need a read-modify-write that is not atomic.</li>
+ *   <li>None where O_DIRECT is concerned: with {@code ExtendedOpenOption.DIRECT} (or
+ *       {@link dev.jaio.JaioOpenOption#DIRECT}) the JDK's asynchronous channel checks no alignment itself
+ *       and hands a direct buffer to the kernel as it is, and a heap buffer through a temporary native
+ *       buffer that is not aligned; the kernel refuses what is misaligned (by the file's
+ *       {@link dev.jaio.DirectIoAlignment}, 512 bytes on most disks, not the file store's block size) with
+ *       EINVAL, which completes the future with {@code IOException: Invalid argument}. jaio's channel gives
+ *       the same results. A heap buffer is the one difference: the JDK's temporary native buffer is aligned
+ *       only by chance (where malloc put it), so the kernel refuses it in some runs and not in others;
+ *       jaio's channel always refuses it, with the same exception. Opened with
+ *       {@link dev.jaio.JaioOpenOption#STAGE_UNALIGNED} as well, it stages heap and misaligned buffers
+ *       through aligned memory instead, as {@link AsyncFile} does: reads at any position and length
+ *       succeed, writes need the file's {@link dev.jaio.DirectIoAlignment#offset()}.</li>
  *   <li>Where the file system refuses O_DIRECT, the JDK's open fails; jaio opens the file for buffered
  *       I/O instead (see {@link AsyncFile#directFallbackReason()}).</li>
  *   <li>Opening a directory, FIFO or character device fails; the JDK opens what open(2) opens.</li>
  *   <li>The futures returned are {@link CompletableFuture}s.</li>
+ *   <li>A channel that becomes unreachable without having been closed has its descriptor closed when it
+ *       is collected (as the JDK's {@link FileChannel} does); the JDK's asynchronous channel keeps it open
+ *       until the process ends.</li>
  * </ul>
  *
  * <p>Thread-safe.
@@ -92,10 +102,13 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
     private final boolean reading;
     private final boolean writing;
     private final PlatformChannel platform;
+    /** The JDK's O_DIRECT behaviour, or null when it does not apply (buffered, or STAGE_UNALIGNED). */
+    private final DirectIoContract directIo;
 
-    private AioAsynchronousFileChannel(AsyncFile file, ExecutorService executor) {
+    private AioAsynchronousFileChannel(AsyncFile file, ExecutorService executor, DirectIoContract directIo) {
         this.file = file;
         this.executor = executor;
+        this.directIo = directIo;
         this.reading = file.nativeFile().isReadable();
         this.writing = file.nativeFile().isWritable();
         this.platform = new PlatformChannel(file.nativeFile());
@@ -103,8 +116,8 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
 
     /**
      * Opens or creates a file as {@link AsynchronousFileChannel#open(Path, OpenOption...)} does, on the
-     * {@linkplain AioEngine#defaultEngine() default engine}, with completion handlers run by jaio's
-     * threads.
+     * {@linkplain AioEngine#defaultEngine() default engine}, with completion handlers run by the default
+     * group (see the class documentation).
      *
      * @param path the file to open or create
      * @param options how to open it, as for {@link java.nio.channels.AsynchronousFileChannel#open}
@@ -122,11 +135,10 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
      * {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute[])} does, on the
      * {@linkplain AioEngine#defaultEngine() default engine}.
      *
-     * @param path the file to open or create
-     * @param options how to open it, as for {@link java.nio.channels.AsynchronousFileChannel#open}
-     * @return the open channel
-     * @param executor where completion handlers run, or null for jaio's threads; never shut down by the
-     *                 channel
+     * @param path     the file to open or create
+     * @param options  how to open it, as for {@link java.nio.channels.AsynchronousFileChannel#open}
+     * @param executor where completion handlers run, or null for the default group (see the class
+     *                 documentation); never shut down by the channel
      * @param attrs    {@code posix:permissions} for a file created
      * @throws IllegalArgumentException      for an invalid combination of options
      * @throws UnsupportedOperationException for {@code APPEND}, an option jaio does not know, or an
@@ -162,7 +174,17 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
                 throw new UnsupportedOperationException("APPEND not allowed");
             }
         }
-        return new AioAsynchronousFileChannel(AsyncFile.open(path, engine, options, attrs), executor);
+        AsyncFile file = AsyncFile.open(path, engine, options, attrs);
+        try {
+            // Without an executor, handlers run on the JDK-style default group, made (and its system
+            // properties read) at the first such open, after the file is open, as the JDK does.
+            DirectIoContract directIo = DirectIoContract.of(file, options);
+            return new AioAsynchronousFileChannel(file, executor != null ? executor : DefaultGroup.executor(),
+                    directIo);
+        } catch (Throwable t) {
+            file.close();
+            throw t;
+        }
     }
 
     /**
@@ -218,6 +240,9 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
         if (!dst.hasRemaining()) {
             return Completions.completed(this, 0);
         }
+        if (kernelRefuses(dst, position)) {
+            return Completions.failed(this, DirectIoContract.kernelRefusal());
+        }
         return Completions.pending(this, file.read(dst, position).thenApply(n -> n == 0 ? -1 : n));
     }
 
@@ -260,7 +285,18 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
         if (!src.hasRemaining()) {
             return Completions.completed(this, 0);
         }
+        if (kernelRefuses(src, position)) {
+            return Completions.failed(this, DirectIoContract.kernelRefusal());
+        }
         return Completions.pending(this, file.write(src, position));
+    }
+
+    /**
+     * With O_DIRECT, whether the JDK's channel would get EINVAL from the kernel: it hands a direct buffer
+     * over as it is, and a heap buffer through a temporary native buffer that is not aligned.
+     */
+    private boolean kernelRefuses(ByteBuffer b, long position) {
+        return directIo != null && (!b.isDirect() || directIo.kernelRefuses(b, position));
     }
 
     // ---- synchronous metadata ----------------------------------------------------------------------

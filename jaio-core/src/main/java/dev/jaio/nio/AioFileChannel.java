@@ -47,13 +47,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * sharing its per-file lock table with every channel of the JVM; an interrupt during a delegated call
  * closes this channel as well.
  *
+ * <h2>O_DIRECT</h2>
+ * With {@code ExtendedOpenOption.DIRECT} (or {@link dev.jaio.JaioOpenOption#DIRECT}) the channel keeps the
+ * JDK's contract: the channel position, a direct buffer's address and every buffer's remaining bytes must
+ * be multiples of the file store's {@linkplain java.nio.file.FileStore#getBlockSize() block size}, checked
+ * in the JDK's order and refused with the JDK's {@link IOException} and text (for example
+ * {@code Channel position (512) is not a multiple of the block size (4096)}); heap buffers are staged
+ * through aligned memory, as the JDK stages them. Scattering and gathering calls check only the remaining
+ * bytes, as the JDK's do, and a direct buffer the kernel refuses then fails with
+ * {@code IOException: Invalid argument}. Opened with {@link dev.jaio.JaioOpenOption#STAGE_UNALIGNED} as
+ * well, the channel instead stages what is misaligned, as {@link AsyncFile} does: reads at any position
+ * and length succeed, writes need only the file's {@link dev.jaio.DirectIoAlignment#offset()}.
+ *
  * <h2>Differences from the JDK's channel</h2>
- * With {@code ExtendedOpenOption.DIRECT}, the JDK's channel throws an {@link IOException} for a position
- * or length that is not a multiple of the block size, or a direct buffer whose address is not aligned
- * (it stages heap buffers through aligned memory itself); jaio stages misaligned buffers through aligned memory and reads
- * the aligned range around an unaligned position, so reads succeed, while a write at an unaligned
- * position or length fails with {@code EINVAL}. Where the file system refuses O_DIRECT, jaio opens the
- * file for buffered I/O instead of failing. Directories, FIFOs and character devices cannot be opened.
+ * Where the file system refuses O_DIRECT, jaio opens the file for buffered I/O instead of failing.
+ * Directories, FIFOs and character devices cannot be opened. An I/O error the kernel reports is an
+ * {@link dev.jaio.AioException} (an {@link IOException} naming the errno, the call and the file), where
+ * the JDK gives a plain {@link IOException} with the system's text. A read into a buffer of a confined
+ * arena works on its owner thread, as on the JDK's channel: the data goes through a heap buffer that the
+ * calling thread copies in. As the JDK's channel, one that becomes unreachable without having been
+ * closed has its descriptor closed when it is collected.
  *
  * <p>Thread-safe; relative reads and writes are serialized by the position, positional ones are not.
  */
@@ -63,11 +76,19 @@ public final class AioFileChannel extends FileChannel {
     private final boolean writable;
     private final boolean append;
     private final PlatformChannel platform;
+    /** The JDK's O_DIRECT checks, or null when they do not apply (buffered, or STAGE_UNALIGNED). */
+    private final DirectIoContract directIo;
     private final ReentrantLock positionLock = new ReentrantLock();
     private long position;
 
-    private AioFileChannel(AsyncFile file) {
+    /** The most a read into a confined buffer stages at once on the heap. */
+    private static final int CONFINED_CHUNK = 1 << 20;
+    /** A thread that owns nothing: a segment it cannot access is confined to one thread. */
+    private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> { });
+
+    private AioFileChannel(AsyncFile file, DirectIoContract directIo) {
         this.file = file;
+        this.directIo = directIo;
         this.readable = file.nativeFile().isReadable();
         this.writable = file.nativeFile().isWritable();
         this.append = file.nativeFile().isAppend();
@@ -121,7 +142,13 @@ public final class AioFileChannel extends FileChannel {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(engine, "engine");
-        return new AioFileChannel(AsyncFile.open(path, engine, options, attrs));
+        AsyncFile file = AsyncFile.open(path, engine, options, attrs);
+        try {
+            return new AioFileChannel(file, DirectIoContract.of(file, options));
+        } catch (IOException | RuntimeException | Error e) {
+            file.close();
+            throw e;
+        }
     }
 
     /**
@@ -151,6 +178,7 @@ public final class AioFileChannel extends FileChannel {
         }
         positionLock.lock();
         try {
+            checkDirectPosition(position);
             int n = readAt(dst, position);
             if (n > 0) {
                 position += n;
@@ -177,19 +205,18 @@ public final class AioFileChannel extends FileChannel {
         if (!readable) {
             throw new NonReadableChannelException();
         }
-        List<ByteBuffer> buffers = new ArrayList<>(length);
-        List<MemorySegment> segments = new ArrayList<>(length);
-        gather(dsts, offset, length, true, buffers, segments);
         positionLock.lock();
         try {
-            if (segments.isEmpty()) {
+            checkDirectPosition(position);
+            Gathered g = gather(dsts, offset, length, true, position);
+            if (g.segments.isEmpty()) {
                 return 0;
             }
-            long n = block(file.read(segments, position));
+            long n = block(file.read(g.segments, position));
             if (n == 0) {
                 return -1;
             }
-            advance(buffers, n);
+            g.advance(n);
             position += n;
             return n;
         } finally {
@@ -212,6 +239,7 @@ public final class AioFileChannel extends FileChannel {
         }
         positionLock.lock();
         try {
+            checkDirectPosition(position);
             // With O_APPEND the kernel writes at end of file whatever the position says.
             int n = writeAt(src, append ? 0 : position);
             if (!append) {
@@ -237,16 +265,15 @@ public final class AioFileChannel extends FileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
-        List<ByteBuffer> buffers = new ArrayList<>(length);
-        List<MemorySegment> segments = new ArrayList<>(length);
-        gather(srcs, offset, length, false, buffers, segments);
         positionLock.lock();
         try {
-            if (segments.isEmpty()) {
+            checkDirectPosition(position);
+            Gathered g = gather(srcs, offset, length, false, append ? 0 : position);
+            if (g.segments.isEmpty()) {
                 return 0;
             }
-            long n = block(file.write(segments, append ? 0 : position));
-            advance(buffers, n);
+            long n = block(file.write(g.segments, append ? 0 : position));
+            g.advance(n);
             if (!append) {
                 position += n;
             }
@@ -257,31 +284,75 @@ public final class AioFileChannel extends FileChannel {
     }
 
     /**
-     * The buffers of {@code bufs[offset, offset + length)} with bytes remaining, and their segments; for a
-     * read, a read-only buffer is refused as the JDK does.
+     * The buffers of {@code bufs[offset, offset + length)} with bytes remaining, and the segments the
+     * request uses for them, checked as the JDK checks them in order: for a read a read-only buffer is
+     * refused, with O_DIRECT each buffer's remaining bytes must be whole blocks, and then the kernel judges
+     * the addresses of direct buffers. A read into a confined buffer goes through a heap buffer, copied on
+     * this (the owner's) thread.
      */
-    private static void gather(ByteBuffer[] bufs, int offset, int length, boolean forRead,
-                               List<ByteBuffer> buffers, List<MemorySegment> segments) {
+    private Gathered gather(ByteBuffer[] bufs, int offset, int length, boolean forRead, long position)
+            throws IOException {
+        Gathered g = new Gathered(length);
+        boolean kernelRefuses = false;
         for (int i = offset; i < offset + length; i++) {
             ByteBuffer b = Objects.requireNonNull(bufs[i], forRead ? "dst" : "src");
             if (forRead && b.isReadOnly()) {
                 throw new IllegalArgumentException("Read-only buffer");
             }
+            if (directIo != null) {
+                directIo.checkRemaining(b);
+            }
             if (b.hasRemaining()) {
-                buffers.add(b);
-                segments.add(MemorySegment.ofBuffer(b));
+                kernelRefuses |= directIo != null && directIo.kernelRefuses(b, position);
+                ByteBuffer via = forRead && isConfined(b) ? ByteBuffer.allocate(b.remaining()) : null;
+                g.buffers.add(b);
+                g.temporaries.add(via);
+                g.segments.add(MemorySegment.ofBuffer(via != null ? via : b));
+            }
+        }
+        if (kernelRefuses) {
+            throw DirectIoContract.kernelRefusal();
+        }
+        return g;
+    }
+
+    /** The buffers of a scattering or gathering call, and what the request reads into or writes from. */
+    private static final class Gathered {
+        final List<ByteBuffer> buffers;
+        /** Per buffer, the heap buffer a confined one is read through, else null. */
+        final List<ByteBuffer> temporaries;
+        final List<MemorySegment> segments;
+
+        Gathered(int length) {
+            buffers = new ArrayList<>(length);
+            temporaries = new ArrayList<>(length);
+            segments = new ArrayList<>(length);
+        }
+
+        /** Moves the buffers' positions past {@code n} bytes, copying in what went through a heap buffer. */
+        void advance(long n) {
+            for (int i = 0; i < buffers.size() && n > 0; i++) {
+                ByteBuffer b = buffers.get(i);
+                int k = (int) Math.min(n, b.remaining());
+                ByteBuffer via = temporaries.get(i);
+                if (via != null) {
+                    b.put(via.slice(0, k));
+                } else {
+                    b.position(b.position() + k);
+                }
+                n -= k;
             }
         }
     }
 
-    private static void advance(List<ByteBuffer> buffers, long n) {
-        for (ByteBuffer b : buffers) {
-            int k = (int) Math.min(n, b.remaining());
-            b.position(b.position() + k);
-            n -= k;
-            if (n == 0) {
-                break;
-            }
+    /** Whether only one thread may touch {@code b}'s memory (a buffer of a confined arena). */
+    private static boolean isConfined(ByteBuffer b) {
+        return b.isDirect() && !MemorySegment.ofBuffer(b).isAccessibleBy(NO_OWNER);
+    }
+
+    private void checkDirectPosition(long position) throws IOException {
+        if (directIo != null) {
+            directIo.checkChannelPosition(position);
         }
     }
 
@@ -304,6 +375,7 @@ public final class AioFileChannel extends FileChannel {
         if (!readable) {
             throw new NonReadableChannelException();
         }
+        checkDirectPosition(position);
         return readAt(dst, position);
     }
 
@@ -325,6 +397,7 @@ public final class AioFileChannel extends FileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
+        checkDirectPosition(position);
         return writeAt(src, position);
     }
 
@@ -332,14 +405,43 @@ public final class AioFileChannel extends FileChannel {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
+        if (directIo != null) {
+            directIo.checkBuffer(dst);
+        }
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int n = block(file.read(dst, position));
+        int n = isConfined(dst) ? readConfined(dst, position) : block(file.read(dst, position));
         return n == 0 ? -1 : n;
     }
 
+    /**
+     * A read into a buffer only this thread may fill: the engine reads into a heap buffer (of at most
+     * {@value #CONFINED_CHUNK} bytes at a time), and this thread, the owner, copies it in.
+     */
+    private int readConfined(ByteBuffer dst, long position) throws IOException {
+        ByteBuffer via = ByteBuffer.allocate(Math.min(dst.remaining(), CONFINED_CHUNK));
+        int total = 0;
+        while (dst.hasRemaining()) {
+            via.clear().limit(Math.min(via.capacity(), dst.remaining()));
+            int want = via.remaining();
+            int n = block(file.read(via, position + total));
+            if (n <= 0) {
+                break;
+            }
+            dst.put(via.flip());
+            total += n;
+            if (n < want) {
+                break;
+            }
+        }
+        return total;
+    }
+
     private int writeAt(ByteBuffer src, long position) throws IOException {
+        if (directIo != null) {
+            directIo.checkBuffer(src);
+        }
         if (!src.hasRemaining()) {
             return 0;
         }

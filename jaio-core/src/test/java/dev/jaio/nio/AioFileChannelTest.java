@@ -307,12 +307,12 @@ class AioFileChannelTest {
     }
 
     @Test
-    void shouldStageMisalignedDirectReadsWhereTheJdkThrows() throws Exception {
+    void shouldStageMisalignedDirectReadsWithStageUnalignedWhereTheJdkThrows() throws Exception {
         byte[] data = pattern(64 * 1024, 13);
         Path p = fileWith(data);
         OpenOption direct = AioAsynchronousFileChannelTest.JDK_DIRECT;
         try (FileChannel jdk = Impl.JDK.open(p, READ, direct);
-             FileChannel jaio = Impl.JAIO.open(p, READ, direct)) {
+             FileChannel jaio = Impl.JAIO.open(p, READ, direct, dev.jaio.JaioOpenOption.STAGE_UNALIGNED)) {
             assertTrue(((AioFileChannel) jaio).asyncFile().isDirect(), "O_DIRECT works on this file system");
             ByteBuffer dst = ByteBuffer.allocate(1000);
             assertEquals(1000, jaio.read(dst, 4097));

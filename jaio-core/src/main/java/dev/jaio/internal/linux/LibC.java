@@ -82,14 +82,15 @@ public final class LibC {
     private static final MethodHandle IOCTL = Native.downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), true, Linker.Option.firstVariadicArg(2));
 
-    private static MemorySegment errno() {
-        return ThreadScratch.get().errno;
-    }
+    private static final MethodHandle ALIGNED_ALLOC = Native.downcall("aligned_alloc",
+            FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG), false);
+    private static final MethodHandle FREE = Native.downcall("free",
+            FunctionDescriptor.ofVoid(ADDRESS), false);
 
     /** open(2). */
     public static int open(MemorySegment path, int flags, int mode) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) OPEN.invokeExact(e, path, flags, mode), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -98,8 +99,8 @@ public final class LibC {
 
     /** close(2). */
     public static int close(int fd) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) CLOSE.invokeExact(e, fd), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -108,8 +109,8 @@ public final class LibC {
 
     /** pread(2). */
     public static long pread(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return Native.result((long) PREAD.invokeExact(e, fd, buf, count, offset), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -118,8 +119,8 @@ public final class LibC {
 
     /** pwrite(2). */
     public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return Native.result((long) PWRITE.invokeExact(e, fd, buf, count, offset), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -128,8 +129,8 @@ public final class LibC {
 
     /** preadv2(2): with flags the RWF_* set; offset -1 uses and moves the file position. */
     public static long preadv2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return Native.result((long) PREADV2.invokeExact(e, fd, iov, iovcnt, offset, flags), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -138,8 +139,8 @@ public final class LibC {
 
     /** pwritev2(2). */
     public static long pwritev2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return Native.result((long) PWRITEV2.invokeExact(e, fd, iov, iovcnt, offset, flags), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -148,8 +149,8 @@ public final class LibC {
 
     /** read(2). */
     public static long read(int fd, MemorySegment buf, long count) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return Native.result((long) READ.invokeExact(e, fd, buf, count), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -158,8 +159,8 @@ public final class LibC {
 
     /** write(2). */
     public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return Native.result((long) WRITE.invokeExact(e, fd, buf, count), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -168,8 +169,8 @@ public final class LibC {
 
     /** fsync(2). */
     public static int fsync(int fd) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) FSYNC.invokeExact(e, fd), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -178,8 +179,8 @@ public final class LibC {
 
     /** fdatasync(2). */
     public static int fdatasync(int fd) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) FDATASYNC.invokeExact(e, fd), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -188,8 +189,8 @@ public final class LibC {
 
     /** ftruncate(2). */
     public static int ftruncate(int fd, long length) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) FTRUNCATE.invokeExact(e, fd, length), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -198,8 +199,8 @@ public final class LibC {
 
     /** fallocate(2). */
     public static int fallocate(int fd, int mode, long offset, long length) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) FALLOCATE.invokeExact(e, fd, mode, offset, length), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -208,8 +209,8 @@ public final class LibC {
 
     /** statx(2). */
     public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statx) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) STATX.invokeExact(e, dirfd, path, flags, mask, statx), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -218,8 +219,8 @@ public final class LibC {
 
     /** flock(2). */
     public static int flock(int fd, int operation) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) FLOCK.invokeExact(e, fd, operation), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -228,8 +229,8 @@ public final class LibC {
 
     /** pipe2(2): {@code fds} receives two ints. */
     public static int pipe2(MemorySegment fds, int flags) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) PIPE2.invokeExact(e, fds, flags), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -238,8 +239,8 @@ public final class LibC {
 
     /** ioctl(2) with a pointer argument. */
     public static int ioctl(int fd, long request, MemorySegment arg) {
-        MemorySegment e = errno();
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) IOCTL.invokeExact(e, fd, request, arg), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -253,6 +254,28 @@ public final class LibC {
     public static int posixFadvise(int fd, long offset, long length, int advice) {
         try {
             return -(int) POSIX_FADVISE.invokeExact(fd, offset, length, advice);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * aligned_alloc(3): {@code size} bytes (a multiple of {@code alignment}) of malloc memory, which only
+     * {@link #free} releases; {@link MemorySegment#NULL} when there is none. The memory is not counted
+     * against {@code -XX:MaxDirectMemorySize}, as the JDK's own temporary buffers are not.
+     */
+    public static MemorySegment alignedAlloc(long alignment, long size) {
+        try {
+            return (MemorySegment) ALIGNED_ALLOC.invokeExact(alignment, size);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** free(3) of memory from {@link #alignedAlloc}. */
+    public static void free(MemorySegment pointer) {
+        try {
+            FREE.invokeExact(pointer);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }

@@ -44,8 +44,8 @@ public final class Mman {
      * @return the address of the mapping, or {@code -errno}
      */
     public static long mmap(long length, int prot, int flags, int fd, long offset) {
-        MemorySegment e = ThreadScratch.get().errno;
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             MemorySegment addr = (MemorySegment) MMAP.invokeExact(e, MemorySegment.NULL, length, prot, flags, fd,
                     offset);
             // MAP_FAILED is (void *) -1.
@@ -63,8 +63,8 @@ public final class Mman {
      * @return 0, or {@code -errno}
      */
     public static int munmap(long address, long length) {
-        MemorySegment e = ThreadScratch.get().errno;
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
             return (int) Native.result((int) MUNMAP.invokeExact(e, MemorySegment.ofAddress(address), length), e);
         } catch (Throwable t) {
             throw Native.unexpected(t);

@@ -33,8 +33,8 @@ public final class Syscalls {
 
     /** A raw syscall with up to five arguments; unused ones are ignored by the kernel. */
     public static long syscall(long number, long a1, long a2, long a3, long a4, long a5) {
-        MemorySegment capture = ThreadScratch.get().errno;
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment capture = scratch.errno;
             long ret = (long) SYSCALL.invokeExact(capture, number, a1, a2, a3, a4, a5);
             return Native.result(ret, capture);
         } catch (Throwable t) {
@@ -44,8 +44,8 @@ public final class Syscalls {
 
     /** A raw syscall with six arguments. */
     public static long syscall6(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
-        MemorySegment capture = ThreadScratch.get().errno;
-        try {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment capture = scratch.errno;
             long ret = (long) SYSCALL6.invokeExact(capture, number, a1, a2, a3, a4, a5, a6);
             return Native.result(ret, capture);
         } catch (Throwable t) {

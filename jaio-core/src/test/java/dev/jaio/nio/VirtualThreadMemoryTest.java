@@ -1,0 +1,76 @@
+package dev.jaio.nio;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Native memory per thread and per request is bounded: 100,000 virtual threads, at most 1,000 reading at
+ * once, each doing one 512-byte read into a heap buffer, through the JDK's FileChannel and through
+ * jaio's, each in a child JVM with the same heap settings. What the 100,000 threads add to the peak
+ * resident size over a run of 1,000 (the fixed cost: jaio's engine and classes) must stay within 1.5x
+ * of what they add on the JDK, jaio's staging memory within what the concurrent reads need, and its
+ * per-call scratch within a few blocks, however many threads ran.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class VirtualThreadMemoryTest {
+    private static final Pattern HWM = Pattern.compile("VmHWM: (\\d+) kB");
+    private static final int CONCURRENCY = 1000;
+
+    @TempDir
+    Path dir;
+
+    private String run(String impl, Path file, int threads) throws Exception {
+        try (ChildJvm child = ChildJvm.start(List.of("-Xmx256m", "-Xmn32m", "-XX:+UseSerialGC"),
+                VirtualThreadMemoryProbe.class, impl, file.toString(), Integer.toString(threads),
+                Integer.toString(CONCURRENCY))) {
+            String out = child.readAll();
+            System.out.println(impl + " " + threads + " threads: " + out.strip());
+            assertTrue(out.contains("reads=" + threads + " bytes=" + 512L * threads + " failures=0"), out);
+            return out;
+        }
+    }
+
+    private static long kb(String out) {
+        Matcher m = HWM.matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static long value(String out, String key) {
+        Matcher m = Pattern.compile(key + "=(\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void shouldAddNoMoreResidentMemoryPerThreadThanTheJdk() throws Exception {
+        Path file = dir.resolve("data");
+        byte[] data = new byte[4 << 20];
+        new Random(1).nextBytes(data);
+        Files.write(file, data);
+        long jdkBase = kb(run("JDK", file, 1_000));
+        long jdkPeak = kb(run("JDK", file, 100_000));
+        long jaioBase = kb(run("JAIO", file, 1_000));
+        String jaio = run("JAIO", file, 100_000);
+        long jaioPeak = kb(jaio);
+        long jdkGrowth = Math.max(0, jdkPeak - jdkBase);
+        long jaioGrowth = Math.max(0, jaioPeak - jaioBase);
+        System.out.println("peak VmHWM: JDK " + jdkPeak + " kB (+" + jdkGrowth + " over 1,000 threads), jaio "
+                + jaioPeak + " kB (+" + jaioGrowth + ")");
+        // 8 MB of slack for the noise of a shared machine (the growth itself is about 30 MB on each).
+        assertTrue(jaioGrowth <= jdkGrowth * 3 / 2 + 8 * 1024,
+                "jaio grew by " + jaioGrowth + " kB, the JDK by " + jdkGrowth + " kB");
+        assertTrue(value(jaio, "stagedPeakBytes") <= (long) CONCURRENCY * 4096, jaio);
+        assertTrue(value(jaio, "scratchBlocks") <= 64, jaio);
+    }
+}
