@@ -17,6 +17,7 @@ public interface BenchEngine {
             case AIO -> new AioBenchEngine(false);
             case AIO_EAGER -> new AioBenchEngine(true);
             case AIO_RAW -> new AioRawEngine();
+            case AIO_VTHREADS -> new AioVthreadsEngine();
             case JDK_ASYNC -> new JdkAsyncEngine();
             case JDK_THREADS -> new JdkThreadsEngine(false);
             case JDK_VTHREADS -> new JdkThreadsEngine(true);
