@@ -21,8 +21,10 @@ final class AioVthreadsEngine implements BenchEngine {
         Workload w = job.workload();
         try (AioEngine engine = AioEngine.builder().mode(AioEngine.Mode.KERNEL_AIO)
                 .queueDepth(Math.max(w.iodepth(), 1)).name("jaio-bench-j" + job.index()).build();
-             AioFileChannel channel = AioFileChannel.open(w.file(), AioRawEngine.openOptions(w), engine);
-             Arena arena = Arena.ofShared()) {
+             AioFileChannel channel = AioFileChannel.open(w.file(), AioRawEngine.openOptions(w), engine)) {
+            // Automatic memory, as the aio engine uses: AsyncFile hands it to the kernel as it is, where a
+            // closeable arena's buffers would be staged (copied).
+            Arena arena = Arena.ofAuto();
             int align = JobContext.bufferAlignment(w);
             Thread.Builder builder = Thread.ofVirtual().name("jaio-bench-j" + job.index() + "-av", 0);
             List<Thread> threads = new ArrayList<>();
