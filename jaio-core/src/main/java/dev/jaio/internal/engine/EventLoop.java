@@ -131,6 +131,7 @@ final class EventLoop implements Runnable {
             while (true) {
                 boolean progress = drainIncoming();
                 progress |= submitPending();
+                completer.flush(); // requests the kernel refused at submission
                 int n = ctx.getEvents(0, events, 0L);
                 if (n > 0) {
                     handle(n);
@@ -259,7 +260,6 @@ final class EventLoop implements Runnable {
                 }
             }
         }
-        completer.flush();
         return count > 0;
     }
 
@@ -315,11 +315,10 @@ final class EventLoop implements Runnable {
                 completer.finish(r, res, true);
             }
             if (!incoming.isEmpty()) {
-                completer.flush();
                 drainIncoming();
             }
             if (freeTop > 0 && policy.submitNow(inKernel, pending.size())) {
-                completer.flush();
+                // Completions stay gathered for one hand-off per reap (the flush below).
                 submitPending();
             }
         }
