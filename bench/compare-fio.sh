@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# Runs fio (libaio) and `jaio bench` back to back on one file with the same workloads, several rounds,
-# alternating which goes first, and prints jaio/fio ratios against the bars with PASS or MISS.
+# Runs fio (libaio) and `jaio bench` (the default engine, aio) back to back on one file with the same
+# workloads, several rounds, alternating which goes first, and prints every jaio/fio ratio of issue 12
+# against its bar, with PASS or MISS, the median over the rounds and the spread (min-max of the
+# per-round ratios).
 #
 # Usage: bench/compare-fio.sh [--dir DIR] [--size SIZE] [--runtime SECONDS] [--ramp SECONDS] [--rounds N]
-#                             [--depths "1 32 128"] [--seq-depth N] [--out DIR] [--keep-file]
-#        bench/compare-fio.sh --analyze DIR [--rounds N] [--depths ...] [--seq-depth N]   (tables only, no runs)
-# Needs: fio (installed with apt-get when missing), python3 (to read the JSON), a JDK 22+ for ./jaio.
+#                             [--depths "1 4 16 32 128"] [--only "CASE ..."] [--no-extras] [--out DIR]
+#                             [--keep-file]
+#        bench/compare-fio.sh --analyze DIR [--rounds N] [--depths ...]   (tables only, from a kept run)
+# Cases: randread-4k-qd<D> for each depth, randwrite-4k-qd32, randrw70-4k-qd32, read-1m-qd8,
+#        write-1m-qd8, randread-4k-qd32-jobs4 (--numjobs=4), vthreads-256 (aio-vthreads, 256 threads,
+#        against fio's --numjobs=4). Extras (info rows, no bars): aio-eager, aio-raw, jdk-threads and
+#        jdk-async at randread iodepth 32, jdk-vthreads with 256 threads.
+# Needs: fio (installed with apt-get when missing), strace (for fio's io_submit count), python3, a JDK 22+.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=/tmp
 size=1G
 runtime=5
-ramp=1
+ramp=5
 rounds=3
-depths="1 32 128"
-seq_depth=8
+depths="1 4 16 32 128"
+only=""
+extras=1
 out=""
 keep_file=0
 analyze=""
@@ -28,23 +36,36 @@ while [ $# -gt 0 ]; do
     --ramp) ramp=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --depths) depths=$2; shift 2 ;;
-    --seq-depth) seq_depth=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --no-extras) extras=0; shift ;;
     --out) out=$2; shift 2 ;;
     --keep-file) keep_file=1; shift ;;
     --analyze) analyze=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "compare-fio: unknown option: $1" >&2; exit 2 ;;
   esac
 done
 
+# name rw bs depth numjobs jaio-engine [extra fio/jaio options]
+cases=()
+for d in $depths; do cases+=("randread-4k-qd$d randread 4k $d 1 aio"); done
+cases+=("randwrite-4k-qd32 randwrite 4k 32 1 aio"
+        "randrw70-4k-qd32 randrw 4k 32 1 aio --rwmixread=70"
+        "read-1m-qd8 read 1M 8 1 aio"
+        "write-1m-qd8 write 1M 8 1 aio"
+        "randread-4k-qd32-jobs4 randread 4k 32 4 aio"
+        "vthreads-256 randread 4k 256 1 aio-vthreads")
+
 if [ -n "$analyze" ]; then
   out=$analyze
 else
-if ! command -v fio >/dev/null 2>&1; then
-  echo "compare-fio: fio is missing; installing it with apt-get" >&2
-  apt-get update && apt-get install -y fio
-fi
-command -v python3 >/dev/null 2>&1 || { echo "compare-fio: python3 is needed to read the JSON results" >&2; exit 3; }
+for t in fio strace python3; do
+  if ! command -v "$t" >/dev/null 2>&1; then
+    [ "$t" = python3 ] && { echo "compare-fio: python3 is needed to read the JSON results" >&2; exit 3; }
+    echo "compare-fio: $t is missing; installing it with apt-get" >&2
+    apt-get update && apt-get install -y "$t"
+  fi
+done
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=${out:-"$root/bench/results/raw-$stamp"}
@@ -53,6 +74,9 @@ file="$dir/jaio-compare-fio.dat"
 trap '[ "$keep_file" = 1 ] || rm -f "$file"' EXIT
 
 "$root/jaio" --version >&2   # builds the CLI on first use
+{ uname -r; nproc; fio --version; "$root/jaio" --version; git -C "$root" log -1 --format='%h %s' 2>/dev/null || true
+  echo "args: --size $size --runtime $runtime --ramp $ramp --rounds $rounds --depths \"$depths\" --only \"$only\" extras=$extras"
+} >"$out/environment.txt" 2>&1
 
 echo "compare-fio: laying out $file ($size) with fio" >&2
 fio --name=layout --filename="$file" --size="$size" --rw=write --bs=1M --direct=1 --ioengine=libaio \
@@ -62,141 +86,201 @@ common=(--filename="$file" --size="$size" --direct=1 --runtime="$runtime" --ramp
 
 # A run that fails (the machine is shared: another process may hold every AIO slot for a moment) is
 # reported and left out of the medians; the rounds go on.
-run_fio() { # name rw bs depth
-  fio --name="$1" --rw="$2" --bs="$3" --iodepth="$4" --ioengine=libaio --lat_percentiles=1 \
-      "${common[@]}" --output-format=json --output="$out/$1.fio.json" >/dev/null 2>"$out/$1.fio.err" \
-    || { echo "compare-fio: fio $1 failed: $(tail -n1 "$out/$1.fio.err")" >&2; rm -f "$out/$1.fio.json"; }
+run_fio() { # out-name rw bs depth numjobs [extra...]
+  local n=$1 rw=$2 bs=$3 d=$4 jobs=$5; shift 5
+  fio --name="$n" --rw="$rw" --bs="$bs" --iodepth="$d" --numjobs="$jobs" --ioengine=libaio --lat_percentiles=1 \
+      "$@" "${common[@]}" --output-format=json --output="$out/$n.fio.json" >/dev/null 2>"$out/$n.fio.err" \
+    || { echo "compare-fio: fio $n failed: $(tail -n1 "$out/$n.fio.err")" >&2; rm -f "$out/$n.fio.json"; }
 }
-run_jaio() { # name rw bs depth engine
-  "$root/jaio" bench --rw="$2" --bs="$3" --iodepth="$4" --ioengine="$5" \
-      "${common[@]}" --output-format=json --output="$out/$1.$5.json" </dev/null >/dev/null 2>"$out/$1.$5.err" \
-    || { echo "compare-fio: jaio $5 $1 failed: $(tail -n1 "$out/$1.$5.err")" >&2; rm -f "$out/$1.$5.json"; }
+run_jaio() { # out-name rw bs depth numjobs engine [extra...]
+  local n=$1 rw=$2 bs=$3 d=$4 jobs=$5 eng=$6; shift 6
+  "$root/jaio" bench --rw="$rw" --bs="$bs" --iodepth="$d" --numjobs="$jobs" --ioengine="$eng" "$@" \
+      "${common[@]}" --output-format=json --output="$out/$n.$eng.json" </dev/null >/dev/null 2>"$out/$n.$eng.err" \
+    || { echo "compare-fio: jaio $eng $n failed: $(tail -n1 "$out/$n.$eng.err")" >&2; rm -f "$out/$n.$eng.json"; }
 }
-
-cases=()
-for d in $depths; do cases+=("randread-4k-qd$d randread 4k $d"); done
-cases+=("read-1m-qd$seq_depth read 1M $seq_depth" "write-1m-qd$seq_depth write 1M $seq_depth")
+wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
 
 for ((r = 1; r <= rounds; r++)); do
   for c in "${cases[@]}"; do
-    read -r name rw bs depth <<<"$c"
+    read -r name rw bs depth jobs eng extra <<<"$c"
+    wanted "$name" || continue
     echo "compare-fio: round $r/$rounds: $name" >&2
-    if ((r % 2 == 1)); then
-      run_fio "$name.r$r" "$rw" "$bs" "$depth"; run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio
-    else
-      run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio; run_fio "$name.r$r" "$rw" "$bs" "$depth"
+    if [ "$name" = vthreads-256 ]; then
+      # Against fio's --numjobs=4 figure of the same round: only jaio runs here.
+      run_jaio "$name.r$r" "$rw" "$bs" "$depth" "$jobs" "$eng"
+      [ "$extras" = 1 ] && run_jaio "$name.r$r" "$rw" "$bs" "$depth" "$jobs" jdk-vthreads
+      continue
     fi
-    case "$name" in
-      randread-4k-qd32|randread-4k-qd128) run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio-eager ;;
-    esac
-    if [ "$name" = "randread-4k-qd32" ]; then
-      # For the CPU bars against the JDK, and aio-raw (a bare context loop) to show what the engine costs.
-      run_jaio "$name.r$r" "$rw" "$bs" "$depth" jdk-threads
-      run_jaio "$name.r$r" "$rw" "$bs" "$depth" jdk-async
-      run_jaio "$name.r$r" "$rw" "$bs" "$depth" aio-raw
+    if ((r % 2 == 1)); then
+      run_fio "$name.r$r" "$rw" "$bs" "$depth" "$jobs" $extra; run_jaio "$name.r$r" "$rw" "$bs" "$depth" "$jobs" "$eng" $extra
+    else
+      run_jaio "$name.r$r" "$rw" "$bs" "$depth" "$jobs" "$eng" $extra; run_fio "$name.r$r" "$rw" "$bs" "$depth" "$jobs" $extra
+    fi
+    if [ "$name" = randread-4k-qd32 ] && [ "$extras" = 1 ]; then
+      for e in aio-eager aio-raw jdk-threads jdk-async; do run_jaio "$name.r$r" "$rw" "$bs" "$depth" 1 "$e"; done
     fi
   done
 done
+
+if wanted randread-4k-qd32-jobs4; then
+  # fio's io_submit calls per I/O, counted by strace in a run of its own (strace slows what it traces, so
+  # this run's IOPS are not used). jaio's come from its engine counters (the jaio-engine lines on stderr).
+  echo "compare-fio: counting fio's io_submit calls with strace (randread-4k-qd32-jobs4)" >&2
+  strace -f -c -e trace=io_submit -o "$out/randread-4k-qd32-jobs4.strace.txt" \
+    fio --name=strace --rw=randread --bs=4k --iodepth=32 --numjobs=4 --ioengine=libaio --filename="$file" \
+        --size="$size" --direct=1 --runtime="$runtime" --ramp_time=0 --time_based \
+        --output-format=json --output="$out/randread-4k-qd32-jobs4.strace.fio.json" >/dev/null 2>&1 \
+    || echo "compare-fio: the strace run of fio failed" >&2
+fi
 fi
 
-python3 - "$out" "$rounds" "$seq_depth" $depths <<'PY'
-import json, statistics, sys, os
-out, rounds, seq_depth, depths = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+python3 - "$out" "$rounds" $depths <<'PY'
+import json, math, os, re, statistics, sys
+out, rounds, depths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+NAN = float("nan")
 
-def job(path):
+def metrics(path):
+    """Sums over jobs and over reads and writes, as fio's group reporting would."""
     with open(path) as f:
-        return json.load(f)["jobs"][0]
+        jobs = json.load(f)["jobs"]
+    ios = iops = bw = cpu_ms = 0.0
+    for j in jobs:
+        for d in ("read", "write"):
+            ios += j[d]["total_ios"]; iops += j[d]["iops"]; bw += j[d]["bw"] * 1024.0
+        runtime_ms = j.get("job_runtime") or j["read"]["runtime"] or j["elapsed"] * 1000
+        cpu_ms += (j["usr_cpu"] + j["sys_cpu"]) / 100.0 * runtime_ms
+    first = jobs[0]
+    d = first["read"] if first["read"]["total_ios"] else first["write"]
+    pct = lambda k: d.get(k, {}).get("percentile", {}).get("50.000000", NAN) / 1000.0
+    return {"iops": iops, "bw": bw, "ios_per_cpu_ms": ios / cpu_ms if cpu_ms else NAN,
+            "lat_p50_us": pct("lat_ns"), "clat_p50_us": pct("clat_ns"),
+            # fio: each job's own process; jaio: its jobs share the process's CPU evenly. Summed, both
+            # are the whole CPU the tool used.
+            "cpu_pct": sum(j["usr_cpu"] + j["sys_cpu"] for j in jobs)}
 
-def metrics(path, direction):
-    j = job(path)
-    d = j[direction]
-    runtime_ms = j.get("job_runtime") or d["runtime"] or j["elapsed"] * 1000
-    cpu_ms = (j["usr_cpu"] + j["sys_cpu"]) / 100.0 * runtime_ms
-    ios = d["total_ios"]
-    # A job that measured nothing has no percentiles: nan, so every bar it feeds is a MISS.
-    pct = lambda k: d[k].get("percentile", {}).get("50.000000", float("nan"))
-    return {"iops": d["iops"], "bw": d["bw"] * 1024.0, "ios_per_cpu_ms": ios / cpu_ms if cpu_ms else float("nan"),
-            "clat_p50_us": pct("clat_ns") / 1000.0, "lat_p50_us": pct("lat_ns") / 1000.0,
-            "cpu_pct": j["usr_cpu"] + j["sys_cpu"]}
-
-KEYS = ("iops", "bw", "ios_per_cpu_ms", "clat_p50_us", "lat_p50_us", "cpu_pct")
 missing = []
+def runs(name, tool):
+    got = {}
+    for r in range(1, rounds + 1):
+        p = os.path.join(out, f"{name}.r{r}.{tool}.json")
+        if os.path.exists(p):
+            got[r] = metrics(p)
+    if not got:
+        missing.append(f"{name} {tool}: no run")
+    elif len(got) < rounds:
+        missing.append(f"{name} {tool}: {rounds - len(got)} of {rounds} runs missing (failed or not run)")
+    return got
 
-def median(name, tool, direction):
-    paths = [os.path.join(out, f"{name}.r{r}.{tool}.json") for r in range(1, rounds + 1)]
-    runs = [metrics(p, direction) for p in paths if os.path.exists(p)]
-    if len(runs) < rounds:
-        missing.append(f"{name} {tool}: {rounds - len(runs)} of {rounds} runs missing (failed or not run)")
-    if not runs:
-        return {k: float("nan") for k in KEYS}
-    return {k: statistics.median(x[k] for x in runs) for k in KEYS}
+def med(rs, key):
+    v = [x[key] for x in rs.values() if not math.isnan(x[key])]
+    return statistics.median(v) if v else NAN
 
-rows = []
-def bar(label, value, target, ok, unit=""):
-    rows.append((label, value, target, "PASS" if ok else "MISS", unit))
+def submits(name, tool):
+    """io_submit calls per I/O over every kept run, from the jaio-engine lines on stderr."""
+    calls = ios = 0
+    for r in range(1, rounds + 1):
+        p = os.path.join(out, f"{name}.r{r}.{tool}.err")
+        if os.path.exists(p) and os.path.exists(p[:-4] + ".json"):
+            for line in open(p):
+                m = re.match(r"jaio-engine: job=\d+ ios=(\d+) io_submit=(\d+)", line)
+                if m:
+                    ios += int(m.group(1)); calls += int(m.group(2))
+    return calls / ios if ios else NAN
 
-def ratio(a, b):
-    return a / b if b else float("nan")  # nan compares False: a run that measured nothing is a MISS
+def fio_submits():
+    p = os.path.join(out, "randread-4k-qd32-jobs4.strace.txt")
+    j = os.path.join(out, "randread-4k-qd32-jobs4.strace.fio.json")
+    if not (os.path.exists(p) and os.path.exists(j)):
+        return NAN
+    calls = NAN
+    for line in open(p):
+        f = line.split()
+        if f and f[-1] == "io_submit":
+            calls = float(f[3])
+    with open(j) as fh:
+        # That run has no ramp, so its total_ios are every I/O whose io_submit strace counted.
+        ios = sum(x[d]["total_ios"] for x in json.load(fh)["jobs"] for d in ("read", "write"))
+    return calls / ios if ios else NAN
 
-table = []
+table, bars, info = [], [], []
+def fmt(v, unit=""):
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}{unit}"
+
+def compare(label, name, a_tool, key, target, ok, b_name=None, b_tool="fio", invert=False, kind="bar"):
+    """Ratio of medians, and the spread of the per-round ratios."""
+    a, b = runs(name, a_tool), runs(b_name or name, b_tool)
+    ma, mb = med(a, key), med(b, key)
+    ratio = (mb / ma if invert else ma / mb) if ma and mb else NAN
+    per = [(b[r][key] / a[r][key] if invert else a[r][key] / b[r][key]) for r in a if r in b and a[r][key] and b[r][key]]
+    spread = f"{min(per):.2f}-{max(per):.2f}" if per else "n/a"
+    row = (label, fmt(ratio), spread, target, ("PASS" if ok(ratio) else "MISS") if kind == "bar" else "info")
+    (bars if kind == "bar" else info).append(row)
+    return ratio
+
+def row(name, tool, label=None):
+    rs = runs(name, tool)
+    if rs:
+        table.append((name, label or tool, {k: med(rs, k) for k in ("iops", "bw", "lat_p50_us", "clat_p50_us", "cpu_pct", "ios_per_cpu_ms")}))
+
 for d in depths:
-    name = f"randread-4k-qd{d}"
-    f, a = median(name, "fio", "read"), median(name, "aio", "read")
-    table.append((name, f, a))
-    if d != "1":
-        r = ratio(a["iops"], f["iops"])
-        bar(f"{name}: IOPS jaio/fio", r, ">= 0.95", r >= 0.95)
-        r = ratio(a["ios_per_cpu_ms"], f["ios_per_cpu_ms"])
-        bar(f"{name}: I/Os per CPU-ms jaio/fio", r, ">= 0.80", r >= 0.8)
-        e = median(name, "aio-eager", "read")
-        table.append((f"{name} aio-eager", None, e))
-        r = ratio(e["iops"], f["iops"])
-        bar(f"{name}: IOPS jaio aio-eager/fio", r, ">= 0.95", r >= 0.95)
-        r = ratio(e["ios_per_cpu_ms"], f["ios_per_cpu_ms"])
-        bar(f"{name}: I/Os per CPU-ms jaio aio-eager/fio", r, ">= 0.80", r >= 0.8)
-    else:
-        diff = a["clat_p50_us"] - f["lat_p50_us"]
-        bar(f"{name}: p50 latency jaio - fio lat (both from issue) us", diff, "<= 5", diff <= 5)
-        diff2 = a["clat_p50_us"] - f["clat_p50_us"]
-        bar(f"{name}: p50 latency jaio - fio clat (fio's excludes io_submit) us", diff2, "<= 5", diff2 <= 5)
-info = []
-if "32" in depths:
-    a = median("randread-4k-qd32", "aio", "read")
-    f32 = median("randread-4k-qd32", "fio", "read")
-    for eng, need in (("jdk-threads", 2.0), ("jdk-async", 3.0)):
-        e = median("randread-4k-qd32", eng, "read")
-        table.append((f"randread-4k-qd32 {eng}", None, e))
-        r = ratio(a["ios_per_cpu_ms"], e["ios_per_cpu_ms"])
-        bar(f"randread-4k-qd32: I/Os per CPU-ms aio/{eng}", r, f">= {need:.1f}", r >= need)
-    raw = median("randread-4k-qd32", "aio-raw", "read")
-    table.append(("randread-4k-qd32 aio-raw", None, raw))
-    info = [("randread-4k-qd32: IOPS aio-raw/fio (no bar: a bare context, for reference)", ratio(raw["iops"], f32["iops"])),
-            ("randread-4k-qd32: I/Os per CPU-ms aio-raw/fio (no bar)", ratio(raw["ios_per_cpu_ms"], f32["ios_per_cpu_ms"])),
-            ("randread-4k-qd32: I/Os per CPU-ms aio/aio-raw (the engine's cost; no bar)", ratio(a["ios_per_cpu_ms"], raw["ios_per_cpu_ms"]))]
-for rw, direction in (("read", "read"), ("write", "write")):
-    name = f"{rw}-1m-qd{seq_depth}"
-    f, a = median(name, "fio", direction), median(name, "aio", direction)
-    table.append((name, f, a))
-    r = ratio(a["bw"], f["bw"])
-    bar(f"{name}: bandwidth jaio/fio", r, ">= 0.95", r >= 0.95)
+    n = f"randread-4k-qd{d}"
+    row(n, "fio", "fio libaio"); row(n, "aio", "jaio aio")
+    compare(f"{n}: IOPS jaio/fio", n, "aio", "iops", ">= 1.00", lambda r: r >= 1.0)
+    compare(f"{n}: I/Os per CPU-ms jaio/fio", n, "aio", "ios_per_cpu_ms", ">= 1.00", lambda r: r >= 1.0)
+    if d == "1":
+        a, f = runs(n, "aio"), runs(n, "fio")
+        diff = med(a, "lat_p50_us") - med(f, "lat_p50_us")
+        per = [a[r]["lat_p50_us"] - f[r]["lat_p50_us"] for r in a if r in f]
+        bars.append((f"{n}: p50 latency jaio - fio lat (both from issue), us", fmt(diff),
+                     f"{min(per):.2f}-{max(per):.2f}" if per else "n/a", "<= 2.00",
+                     "PASS" if diff <= 2.0 else "MISS"))
+for n in ("randwrite-4k-qd32", "randrw70-4k-qd32"):
+    row(n, "fio", "fio libaio"); row(n, "aio", "jaio aio")
+    compare(f"{n}: IOPS jaio/fio", n, "aio", "iops", ">= 1.00", lambda r: r >= 1.0)
+    compare(f"{n}: I/Os per CPU-ms jaio/fio", n, "aio", "ios_per_cpu_ms", ">= 1.00", lambda r: r >= 1.0)
+for n in ("read-1m-qd8", "write-1m-qd8"):
+    row(n, "fio", "fio libaio"); row(n, "aio", "jaio aio")
+    compare(f"{n}: bandwidth jaio/fio", n, "aio", "bw", ">= 0.98", lambda r: r >= 0.98)
+    # CPU per byte = 1 / (bytes per CPU-ms); at one block size, I/Os per CPU-ms stand for bytes.
+    compare(f"{n}: CPU per byte jaio/fio", n, "aio", "ios_per_cpu_ms", "<= 1.50", lambda r: r <= 1.5, invert=True)
+n = "randread-4k-qd32-jobs4"
+row(n, "fio", "fio libaio, 4 jobs"); row(n, "aio", "jaio aio, 4 jobs")
+compare(f"{n}: IOPS jaio/fio", n, "aio", "iops", ">= 1.00", lambda r: r >= 1.0)
+compare(f"{n}: I/Os per CPU-ms jaio/fio", n, "aio", "ios_per_cpu_ms", ">= 1.00", lambda r: r >= 1.0)
+fs, js = fio_submits(), submits(n, "aio")
+bars.append((f"{n}: io_submit calls per I/O, jaio {fmt(js)} vs fio {fmt(fs)} (ratio)",
+             fmt(js / fs if fs else NAN), "-", "< 1.00", "PASS" if js < fs else "MISS"))
+v = "vthreads-256"
+row(v, "aio-vthreads", "jaio aio-vthreads, 256 threads"); row(v, "jdk-vthreads", "JDK FileChannel, 256 virtual threads")
+compare(f"{v}: IOPS aio-vthreads/fio 4 jobs", v, "aio-vthreads", "iops", ">= 1.00", lambda r: r >= 1.0, b_name=n)
+vs = submits(v, "aio-vthreads")
+bars.append((f"{v}: io_submit calls per I/O, aio-vthreads {fmt(vs)} vs fio 4 jobs {fmt(fs)} (ratio)",
+             fmt(vs / fs if fs else NAN), "-", "< 1.00", "PASS" if vs < fs else "MISS"))
+if runs(v, "jdk-vthreads"):
+    compare(f"{v}: IOPS aio-vthreads/jdk-vthreads", v, "aio-vthreads", "iops", "-", lambda r: True,
+            b_tool="jdk-vthreads", kind="info")
+    compare(f"{v}: I/Os per CPU-ms aio-vthreads/jdk-vthreads", v, "aio-vthreads", "ios_per_cpu_ms", "-",
+            lambda r: True, b_tool="jdk-vthreads", kind="info")
+n = "randread-4k-qd32"
+for e, label in (("aio-eager", "jaio aio-eager"), ("aio-raw", "jaio aio-raw (no engine)"),
+                 ("jdk-threads", "JDK FileChannel, 32 threads"), ("jdk-async", "JDK AsynchronousFileChannel")):
+    if os.path.exists(os.path.join(out, f"{n}.r1.{e}.json")) or any(
+            os.path.exists(os.path.join(out, f"{n}.r{r}.{e}.json")) for r in range(2, rounds + 1)):
+        row(n, e, label)
+        compare(f"{n}: IOPS {e}/fio", n, e, "iops", "-", lambda r: True, kind="info")
+        compare(f"{n}: I/Os per CPU-ms {e}/fio", n, e, "ios_per_cpu_ms", "-", lambda r: True, kind="info")
+info.append((f"randread-4k-qd32: io_submit calls per I/O, jaio aio", fmt(submits(n, "aio")), "-", "-", "info"))
 
-print(f"Medians over {rounds} rounds (raw JSON in {out})")
-print(f"| workload | tool | IOPS | MiB/s | p50 us (clat / lat) | CPU % | I/Os per CPU-ms |")
-print(f"|---|---|---:|---:|---:|---:|---:|")
-for name, f, a in table:
-    if f is not None:
-        print(f"| {name} | fio libaio | {f['iops']:.0f} | {f['bw']/2**20:.1f} | {f['clat_p50_us']:.1f} / {f['lat_p50_us']:.1f} | {f['cpu_pct']:.1f} | {f['ios_per_cpu_ms']:.1f} |")
-        tool = "jaio aio"
-    else:
-        name, tool = name.split(" ")[0], "jaio " + name.split(" ")[1]
-    print(f"| {name} | {tool} | {a['iops']:.0f} | {a['bw']/2**20:.1f} | {a['clat_p50_us']:.1f} | {a['cpu_pct']:.1f} | {a['ios_per_cpu_ms']:.1f} |")
+print(f"Medians over {rounds} rounds (raw JSON in {out}); p50 from issue to completion (fio's lat)")
+print("| workload | tool | IOPS | MiB/s | p50 us | CPU % | I/Os per CPU-ms |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for name, tool, m in table:
+    print(f"| {name} | {tool} | {m['iops']:.0f} | {m['bw']/2**20:.1f} | {m['lat_p50_us']:.1f} | {m['cpu_pct']:.1f} | {m['ios_per_cpu_ms']:.1f} |")
 print()
-print("| bar | measured | target | result |")
-print("|---|---:|---:|---|")
-for label, value, target, verdict, unit in rows:
-    print(f"| {label} | {value:.2f} | {target} | {verdict} |")
-for label, value in info:
-    print(f"| {label} | {value:.2f} | - | info |")
-for m in missing:
+print("| ratio | median | spread (per round) | bar | result |")
+print("|---|---:|---:|---:|---|")
+for r in bars + info:
+    print("| " + " | ".join(r) + " |")
+for m in sorted(set(missing)):
     print(f"note: {m} (left out of the medians)")
 PY

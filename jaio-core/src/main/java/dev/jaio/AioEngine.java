@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The kernel AIO engine owns one or more AIO contexts, each driven by one thread (an event loop)
  * that gathers the requests issued since its last turn into one io_submit call and reaps completions
  * from the kernel's completion ring. A burst of requests from one thread, or from many, reaches the
- * kernel in a few io_submit calls. At most {@link Builder#queueDepth(int)} requests per context are
+ * kernel in a few io_submit calls. Requests that completion callbacks issue on the loop are submitted
+ * one at a time while less than half of the queue is in the kernel, so that the device never waits for
+ * the loop's turn to end, and in small batches while the queue is fuller: no option to set. At most {@link Builder#queueDepth(int)} requests per context are
  * in the kernel at once; requests beyond that wait in the engine, and callers beyond
  * {@link Builder#maxOutstanding(int)} wait for a completion (or fail fast, if so built). The kernel's
  * EAGAIN never reaches the caller.
@@ -340,15 +342,14 @@ public final class AioEngine implements AutoCloseable {
         }
 
         /**
-         * How an event loop submits the requests that completion callbacks issue (callbacks that run on
-         * the loop, with {@code completionExecutor(Runnable::run)}). By default (false) they go to the
-         * kernel with everything else of the loop's turn, in as few io_submit calls as possible: the least
-         * CPU per request. With true, the requests a completion issued are submitted before the next
-         * completion is handled, as fio does: the device's queue stays fuller, for more IOPS at moderate
-         * depths, at the price of an io_submit per completion. See the README's performance section.
+         * Whether an event loop submits every request that a completion callback issues at once, before
+         * it handles the next completion (callbacks that run on the loop, with
+         * {@code completionExecutor(Runnable::run)}), whatever the kernel's queue holds: one io_submit per
+         * follow-up, fio's pattern. By default (false) the loop decides: at once while less than half of
+         * its queue depth is in the kernel, in batches of up to 8 (a quarter of the depth) above that,
+         * which keeps the device as busy for fewer io_submit calls. See the README's performance section.
          *
-         * @param submitEagerly whether to submit each completion's follow-up requests before handling the next
-         *     completion
+         * @param submitEagerly true for one io_submit per follow-up request
          * @return this builder
          */
         public Builder submitEagerly(boolean submitEagerly) {

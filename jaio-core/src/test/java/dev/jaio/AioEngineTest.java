@@ -24,6 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -218,10 +220,11 @@ class AioEngineTest {
         assertTrue(e.kind() == AioEngine.Kind.KERNEL_AIO);
     }
 
-    @Test
-    void shouldCompleteCallbackChainsWithEagerSubmission() throws Exception {
+    @ParameterizedTest(name = "submitEagerly={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldCompleteCallbackChainsWithAdaptiveAndEagerSubmission(boolean eager) throws Exception {
         Path p = TestFiles.patterned(dir, "a", 1 << 20);
-        try (AioEngine e = EngineTestSupport.builder().queueDepth(8).submitEagerly(true)
+        try (AioEngine e = EngineTestSupport.builder().queueDepth(8).submitEagerly(eager)
                 .completionExecutor(Runnable::run).build();
              AsyncFile f = AsyncFile.open(p, e, READ, JaioOpenOption.DIRECT)) {
             int chains = 8;

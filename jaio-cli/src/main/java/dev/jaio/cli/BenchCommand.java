@@ -97,9 +97,10 @@ final class BenchCommand implements Callable<Integer> {
     int numjobs;
 
     @Option(names = "--ioengine", defaultValue = "aio", paramLabel = "ENGINE", converter = EngineConverter.class,
-            description = "aio (jaio's engine), aio-raw (a bare AioContext loop), uring-raw (a bare IoUring loop), jdk-async (AsynchronousFileChannel), "
-                    + "jdk-threads (FileChannel on iodepth threads), jdk-vthreads (the same on virtual threads). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "aio (jaio's engine), aio-eager (the same, every follow-up submitted at once), aio-raw (a bare "
+                    + "AioContext loop), uring-raw (a bare IoUring loop), aio-vthreads (AioFileChannel on iodepth "
+                    + "virtual threads), jdk-async (AsynchronousFileChannel), jdk-threads (FileChannel on iodepth "
+                    + "threads), jdk-vthreads (the same on virtual threads). Default: ${DEFAULT-VALUE}.")
     EngineKind ioengine;
 
     @Option(names = "--output-format", defaultValue = "normal", paramLabel = "FORMAT",

@@ -17,6 +17,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class BenchCommandTest {
@@ -90,6 +92,35 @@ class BenchCommandTest {
         for (EngineKind k : EngineKind.values()) {
             assertEquals(k, parse("--ioengine=" + k.cliName()).ioengine);
         }
+    }
+
+    @Test
+    void shouldListEveryEngineInItsHelp() {
+        Run r = run("--help");
+        assertEquals(Main.EXIT_OK, r.exit(), r.err());
+        String help = r.out().replaceAll("\\s+", " ");
+        for (EngineKind k : EngineKind.values()) {
+            assertTrue(help.contains(k.cliName() + " ("), k.cliName() + " is missing from: " + help);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "aio-eager", "aio-vthreads"})
+    @Timeout(60)
+    void shouldRunEachJaioEngineThroughTheWholeSize(String engine) throws Exception {
+        Path file = dir.resolve("f.dat");
+        Path json = dir.resolve("out.json");
+        Run r = run("--filename=" + file, "--size=1m", "--bs=4k", "--ioengine=" + engine, "--rw=randrw",
+                "--time_based=0", "--ramp_time=0", "--iodepth=8", "--numjobs=2", "--output-format=json",
+                "--output=" + json);
+        assertEquals(Main.EXIT_OK, r.exit(), r.err());
+        List<FioJson.Job> jobs = FioJson.read(Files.readString(json)).jobs();
+        assertEquals(2, jobs.size());
+        long ios = 0;
+        for (FioJson.Job job : jobs) {
+            ios += job.read().totalIos() + job.write().totalIos();
+        }
+        assertEquals(512, ios, "two jobs, each 1 MiB of 4 KiB requests");
     }
 
     @Test

@@ -44,7 +44,20 @@ final class AioBenchEngine implements BenchEngine {
                 s.issueOrFinish();
             }
             finished.await();
+            reportEngine(job, engine);
         }
+    }
+
+    /**
+     * Writes the engine's syscall counts for the whole job (ramp included) to standard error, one line,
+     * so that scripts can work out io_submit calls per I/O: {@code jaio-engine: job=0 ios=... io_submit=...
+     * io_getevents=... ring_events=...}.
+     */
+    static void reportEngine(JobContext job, AioEngine engine) {
+        AioEngine.Stats s = engine.stats();
+        System.err.println("jaio-engine: job=" + job.index() + " ios=" + (s.completed() + s.failed())
+                + " io_submit=" + s.submitCalls() + " io_getevents=" + s.getEventsCalls()
+                + " ring_events=" + s.ringEvents());
     }
 
     /** One request slot: issues, completes on the engine's thread, issues again until the control says stop. */

@@ -9,11 +9,13 @@ public enum EngineKind {
     /** jaio's engine: {@code AsyncFile} on an {@code AioEngine}, completions on the reaper thread. */
     AIO("aio", "jaio's engine (AsyncFile on AioEngine)"),
     /** jaio's engine with {@code submitEagerly(true)}: each completion's follow-up is submitted at once. */
-    AIO_EAGER("aio-eager", "jaio's engine, submitting each completion's follow-up at once (submitEagerly)"),
+    AIO_EAGER("aio-eager", "jaio's engine, every completion's follow-up submitted at once (submitEagerly)"),
     /** A bare {@code AioContext} loop: an iocb pool, io_submit and io_getevents, no engine. */
     AIO_RAW("aio-raw", "a bare AioContext loop: Iocb pool, io_submit, io_getevents"),
     /** A bare {@code IoUring} loop: an SQE per completion, submitted while waiting, no engine. */
     URING_RAW("uring-raw", "a bare IoUring loop: io_uring_enter submits and waits, CQEs reaped from the ring"),
+    /** {@code AioFileChannel} positional I/O, one virtual thread per request in flight. */
+    AIO_VTHREADS("aio-vthreads", "AioFileChannel positional I/O on iodepth virtual threads"),
     /** The JDK's {@code AsynchronousFileChannel} with a {@code CompletionHandler}. */
     JDK_ASYNC("jdk-async", "the JDK's AsynchronousFileChannel with a CompletionHandler"),
     /** {@code FileChannel} positional I/O, one platform thread per request in flight. */

@@ -18,7 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One kernel AIO context and the thread that drives it: it moves requests from an incoming queue into
- * iocbs, submits them in batches with one io_submit, and reaps completions from the ring.
+ * iocbs, submits them with io_submit, and reaps completions from the ring.
+ *
+ * <p>Submission adapts to what the loop sees. Requests that other threads queued since the last turn go
+ * to the kernel together, in one io_submit. A request that a completion issues on the loop itself (the
+ * next read of a chain) is submitted before the next completion is handled, or gathered with others,
+ * as {@link SubmitPolicy} decides from how full the kernel's queue is.
  *
  * <pre>
  *  callers ──offer──▶ incoming ──▶ pending ──io_submit──▶ kernel ──ring──▶ completions
@@ -56,7 +61,7 @@ final class EventLoop implements Runnable {
     private final Admission admission;
     private final ExecutorService blocking;
     final Thread thread;
-    private final boolean submitEagerly;
+    private final SubmitPolicy policy;
     private volatile boolean stopping;
     private int inKernel;
     /** Whether the wake-up POLL is in the kernel; re-armed with the next batch, or alone before sleeping. */
@@ -70,7 +75,7 @@ final class EventLoop implements Runnable {
         this.admission = engine.admission;
         this.blocking = engine.blocking;
         this.completer = new Completer(counters, admission, engine.completionExecutor);
-        this.submitEagerly = engine.submitEagerly;
+        this.policy = new SubmitPolicy(depth, engine.submitEagerly);
         this.wakeup = EventFd.create(0, EventFd.EFD_NONBLOCK);
         MemorySegment iocbs = arena.allocate(Iocb.LAYOUT, depth + 1);
         this.pollIocb = Iocb.wrap(iocbs.asSlice(depth * Iocb.LAYOUT.byteSize(), Iocb.LAYOUT.byteSize()));
@@ -88,8 +93,17 @@ final class EventLoop implements Runnable {
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
     }
 
-    /** Queues a request from any thread, waking the loop if it sleeps. */
+    /**
+     * Queues a request from any thread, waking the loop if it sleeps; on the loop thread itself the
+     * request goes straight to the list the loop submits from.
+     */
     void offer(IoRequest r) {
+        if (Thread.currentThread() == thread && !stopping) {
+            // A completion on the loop issuing its follow-up: straight to the loop's own list, no
+            // queue node, no wake-up.
+            pending.add(r);
+            return;
+        }
         incoming.offer(r);
         if (Thread.currentThread() != thread && sleeping.get() && sleeping.compareAndSet(true, false)) {
             wake();
@@ -117,6 +131,7 @@ final class EventLoop implements Runnable {
             while (true) {
                 boolean progress = drainIncoming();
                 progress |= submitPending();
+                completer.flush(); // requests the kernel refused at submission
                 int n = ctx.getEvents(0, events, 0L);
                 if (n > 0) {
                     handle(n);
@@ -245,7 +260,6 @@ final class EventLoop implements Runnable {
                 }
             }
         }
-        completer.flush();
         return count > 0;
     }
 
@@ -300,11 +314,11 @@ final class EventLoop implements Runnable {
             } else {
                 completer.finish(r, res, true);
             }
-            if (submitEagerly && !incoming.isEmpty()) {
-                // The completion issued follow-up requests: submit them now, before the next completion,
-                // to keep the device's queue full (fio's pattern) at the price of more io_submit calls.
-                completer.flush();
+            if (!incoming.isEmpty()) {
                 drainIncoming();
+            }
+            if (freeTop > 0 && policy.submitNow(inKernel, pending.size())) {
+                // Completions stay gathered for one hand-off per reap (the flush below).
                 submitPending();
             }
         }

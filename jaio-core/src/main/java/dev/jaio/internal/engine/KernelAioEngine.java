@@ -37,8 +37,8 @@ public final class KernelAioEngine implements Engine {
      * @param completionExecutor where completions run; null for an engine-owned thread pool, and
      *                           {@code Runnable::run} for the loop thread itself
      * @param blockingThreads    threads for buffered requests that would block
-     * @param submitEagerly      whether requests issued by a completion are submitted before the next
-     *                           completion is handled, rather than with the rest of the loop's turn
+     * @param submitEagerly      whether every request issued by a completion is submitted before the next
+     *                           completion is handled, rather than as {@link SubmitPolicy} decides
      * @throws AioException when io_setup fails (kernel AIO unusable here, aio-max-nr exhausted)
      */
     public KernelAioEngine(int contexts, int depth, int maxOutstanding, boolean failFast, Executor completionExecutor,
