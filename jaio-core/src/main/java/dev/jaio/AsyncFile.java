@@ -3,6 +3,7 @@ package dev.jaio;
 import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.linux.LibC;
+import dev.jaio.internal.linux.ThreadScratch;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -48,11 +49,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * memory safety. A read into a confined segment is refused, since only its owner thread may fill it.
  * Do not change or reuse a buffer before its future completes.
  *
- * <h2>Buffered files</h2>
- * Without O_DIRECT, the kernel would block io_submit on a cache miss. Buffered requests are submitted
- * with {@code RWF_NOWAIT}: data in the page cache is served at once, and a request the kernel could only
- * serve by blocking is handed to a small pool of blocking threads, so no caller and no event loop waits
- * on the disk.
+ * <h2>Cached I/O: the inline path</h2>
+ * On a file opened without O_DIRECT, on either engine, a single-buffer read or write is first tried on
+ * the calling thread, inside {@code read} or {@code write}, with {@code preadv2}/{@code pwritev2} and
+ * {@code RWF_NOWAIT}: when the kernel can do it without waiting for the disk (the data is in the page
+ * cache, or the write goes into it), the future returned is already complete, and nothing was queued,
+ * woken or parked. A read that comes back short is finished there only if a second {@code RWF_NOWAIT}
+ * read at the new position returns 0 (end of file). What would block ({@code EAGAIN}, or the rest of a
+ * transfer that stopped short) is handed to a blocking thread of the engine, and only what the inline
+ * call did not transfer; the future then completes with the total. A file whose file system does not do
+ * {@code RWF_NOWAIT} ({@code EOPNOTSUPP}: tmpfs reads, ext4 buffered writes on Linux 6.18) remembers it
+ * and sends its later requests of that kind to the engine. An error completes the future with the
+ * {@link AioException} the engine would give. {@code -Djaio.inline=false} turns the path off;
+ * {@link AioEngine.Stats#inline()} counts the requests it finished.
+ *
+ * <p>Memory the inline path touches, only during the call: a native buffer that only the garbage
+ * collector frees (automatic or global arena, direct {@link ByteBuffer}, pool buffer) or a confined
+ * segment of the calling thread goes to the kernel as it is; the kernel copies into or out of it before
+ * {@code read}/{@code write} returns. Any other buffer (heap memory, a shared arena's segment) is copied
+ * through native memory within the call: a staging buffer of the calling platform thread (up to 64 KiB),
+ * or a buffer of the engine's pool (virtual threads, larger transfers). Vectored reads and writes, O_DIRECT files
+ * and {@link #force} always go to the engine.
+ *
+ * <p>Without O_DIRECT, the kernel would block io_submit on a cache miss. Buffered requests that reach
+ * the engine are submitted with {@code RWF_NOWAIT}, and a request the kernel could only serve by blocking
+ * is handed to a small pool of blocking threads, so no caller and no event loop waits on the disk.
  *
  * <h2>Closing</h2>
  * {@link #close()} fails requests not yet handed to the kernel with
@@ -60,6 +81,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * descriptor; requests issued after it fail with {@link ClosedChannelException}.
  */
 public final class AsyncFile implements AutoCloseable {
+    /** {@code -Djaio.inline=false} sends every request to the engine, as before the inline path. */
+    private static final boolean INLINE = !"false".equalsIgnoreCase(System.getProperty("jaio.inline"));
+    /** Marks an inline attempt that stopped short: the low bits are the bytes it transferred. */
+    private static final long PARTIAL = 1L << 62;
+    private static final long NEG_EAGAIN = -Errno.EAGAIN.number();
+    private static final long NEG_EINTR = -Errno.EINTR.number();
+    private static final long NEG_EOPNOTSUPP = -Errno.EOPNOTSUPP.number();
     private final NativeFile file;
     private final AioEngine engine;
     private final boolean direct;
@@ -71,6 +99,9 @@ public final class AsyncFile implements AutoCloseable {
     private final AlignedBufferPool ownPool;
     private volatile boolean nowaitReads;
     private volatile boolean nowaitWrites;
+    /** Whether reads, and writes, are tried on the caller's thread first; cleared on EOPNOTSUPP. */
+    private volatile boolean inlineReads;
+    private volatile boolean inlineWrites;
 
     private AsyncFile(NativeFile file, AioEngine engine, String directFallback) throws IOException {
         this.file = file;
@@ -83,6 +114,8 @@ public final class AsyncFile implements AutoCloseable {
         boolean kernel = engine.kind() == AioEngine.Kind.KERNEL_AIO;
         this.nowaitReads = kernel && !direct;
         this.nowaitWrites = kernel && !direct;
+        this.inlineReads = INLINE && !direct;
+        this.inlineWrites = INLINE && !direct;
     }
 
     /** Opens a file on the {@linkplain AioEngine#defaultEngine() default engine}; see {@link NativeFile#open}. */
@@ -154,6 +187,16 @@ public final class AsyncFile implements AutoCloseable {
     /** Whether the file is open. */
     public boolean isOpen() {
         return !guard.isClosed();
+    }
+
+    /** Whether reads are still tried inline (buffered file, and no EOPNOTSUPP seen); for tests. */
+    boolean triesInlineReads() {
+        return inlineReads;
+    }
+
+    /** Whether writes are still tried inline; for tests. */
+    boolean triesInlineWrites() {
+        return inlineWrites;
     }
 
     /** The underlying file, for synchronous calls such as {@link NativeFile#tryLock()}. */
@@ -275,6 +318,99 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(new ClosedChannelException());
             return;
         }
+        long prefix = 0;
+        boolean wouldBlock = false;
+        if (inlineReads && !engine.bufferPool().isClosed()) {
+            long start = System.nanoTime();
+            long r;
+            try {
+                r = readInline(dst, position);
+            } catch (RuntimeException e) {
+                finishInline(start, true);
+                future.completeExceptionally(e);
+                return;
+            }
+            if (r < 0 || (r & PARTIAL) == 0) {
+                finishInline(start, r < 0);
+                if (r < 0) {
+                    future.completeExceptionally(new AioException("pread", (int) -r, null, file.path(), position));
+                } else {
+                    if (bb != null) {
+                        bb.position(bb.position() + (int) r);
+                    }
+                    future.complete((int) r);
+                }
+                return;
+            }
+            prefix = r & ~PARTIAL;
+            wouldBlock = prefix > 0 || (r == PARTIAL && inlineReads);
+            if (prefix > 0) {
+                dst = dst.asSlice(prefix);
+                position += prefix;
+            }
+        }
+        submitRead(dst, bb, position, future, prefix, wouldBlock);
+    }
+
+    /**
+     * Tries a read on this thread with RWF_NOWAIT, straight into {@code dst} where nothing can free its
+     * memory during the call, else through this thread's staging memory.
+     *
+     * @return the bytes read when the read is finished (all of them, or fewer at end of file, which a
+     *         follow-up RWF_NOWAIT read returning 0 confirms); {@code PARTIAL | n} when the kernel could
+     *         only do the first {@code n} bytes without blocking (or does not do RWF_NOWAIT on this file);
+     *         {@code -errno} for an error before any byte was read
+     */
+    private long readInline(MemorySegment dst, long position) {
+        long length = dst.byteSize();
+        boolean asIs = usableInline(dst);
+        AlignedBufferPool.Buffer big = null;
+        MemorySegment mem;
+        if (asIs) {
+            mem = dst;
+        } else if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
+            mem = ThreadScratch.get().stage(length);
+        } else {
+            big = stage(length);
+            mem = big.segment();
+        }
+        try {
+            int fd = file.fd();
+            long done = 0;
+            boolean partial = false;
+            while (done < length) {
+                long r = LibC.preadNowait(fd, mem, done, length - done, position + done);
+                if (r > 0) {
+                    done += r;
+                } else if (r == 0) {
+                    break; // end of file
+                } else if (r == NEG_EINTR) {
+                    continue;
+                } else if (r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                    if (r == NEG_EOPNOTSUPP) {
+                        inlineReads = false;
+                    }
+                    partial = true;
+                    break;
+                } else if (done == 0) {
+                    return r;
+                } else {
+                    break; // what was read is the result; the error shows on the next read, as for pread
+                }
+            }
+            if (!asIs && done > 0) {
+                MemorySegment.copy(mem, 0, dst, 0, done);
+            }
+            return partial ? PARTIAL | done : done;
+        } finally {
+            if (big != null) {
+                big.close();
+            }
+        }
+    }
+
+    private void submitRead(MemorySegment dst, ByteBuffer bb, long position, CompletableFuture<Integer> future,
+                            long prefix, boolean wouldBlock) {
         long length = dst.byteSize();
         Request r;
         if (usableAsIs(dst, position)) {
@@ -302,7 +438,26 @@ public final class AsyncFile implements AutoCloseable {
         }
         r.byteBuffer = bb;
         r.userBuffer = dst;
+        sendToEngine(r, prefix, wouldBlock);
+    }
+
+    /**
+     * Hands a request to the engine, {@code prefix} bytes of it already done inline. One the kernel just
+     * said would block ({@code wouldBlock}) goes straight to a blocking thread: io_submit with RWF_NOWAIT
+     * would only be refused again.
+     */
+    private void sendToEngine(Request r, long prefix, boolean wouldBlock) {
+        r.prefix = prefix;
+        if (wouldBlock) {
+            r.blockingOnly = engine.kind() == AioEngine.Kind.KERNEL_AIO;
+        }
         engine.engine().submit(r);
+    }
+
+    /** Counts a request finished on this thread, and releases its hold on the descriptor. */
+    private void finishInline(long startNanos, boolean failed) {
+        engine.engine().counters().recordInline(startNanos, failed);
+        requestDone();
     }
 
     private void issueWrite(MemorySegment src, ByteBuffer bb, long position, CompletableFuture<Integer> future) {
@@ -316,6 +471,94 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(misaligned("pwrite", position, length));
             return;
         }
+        long prefix = 0;
+        boolean wouldBlock = false;
+        if (inlineWrites && !engine.bufferPool().isClosed()) {
+            long start = System.nanoTime();
+            long r;
+            try {
+                r = writeInline(src, position);
+            } catch (RuntimeException e) {
+                finishInline(start, true);
+                future.completeExceptionally(e);
+                return;
+            }
+            if (r < 0 || (r & PARTIAL) == 0) {
+                finishInline(start, r < 0);
+                if (r < 0) {
+                    future.completeExceptionally(new AioException("pwrite", (int) -r, null, file.path(), position));
+                } else {
+                    if (bb != null) {
+                        bb.position(bb.position() + (int) r);
+                    }
+                    future.complete((int) r);
+                }
+                return;
+            }
+            prefix = r & ~PARTIAL;
+            wouldBlock = prefix > 0 || (r == PARTIAL && inlineWrites);
+            if (prefix > 0) {
+                src = src.asSlice(prefix);
+                position += prefix;
+            }
+        }
+        submitWrite(src, bb, position, future, prefix, wouldBlock);
+    }
+
+    /**
+     * Tries a write on this thread with RWF_NOWAIT, as {@link #readInline} does a read.
+     *
+     * @return the bytes written when all were; {@code PARTIAL | n} when the kernel took only the first
+     *         {@code n} without blocking (or does not do RWF_NOWAIT writes on this file); {@code -errno}
+     *         for an error before any byte was written
+     */
+    private long writeInline(MemorySegment src, long position) {
+        long length = src.byteSize();
+        boolean asIs = usableInline(src);
+        AlignedBufferPool.Buffer big = null;
+        MemorySegment mem;
+        if (asIs) {
+            mem = src;
+        } else {
+            if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
+                mem = ThreadScratch.get().stage(length);
+            } else {
+                big = stage(length);
+                mem = big.segment();
+            }
+            MemorySegment.copy(src, 0, mem, 0, length);
+        }
+        try {
+            int fd = file.fd();
+            long done = 0;
+            while (done < length) {
+                long r = LibC.pwriteNowait(fd, mem, done, length - done, position + done);
+                if (r > 0) {
+                    done += r;
+                } else if (r == NEG_EINTR) {
+                    continue;
+                } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                    if (r == NEG_EOPNOTSUPP) {
+                        inlineWrites = false;
+                    }
+                    return PARTIAL | done;
+                } else if (done == 0) {
+                    return r;
+                } else {
+                    break; // what was written is the result; the error shows on the next write
+                }
+            }
+            return done;
+        } finally {
+            if (big != null) {
+                big.close();
+            }
+        }
+    }
+
+    private void submitWrite(MemorySegment src, ByteBuffer bb, long position, CompletableFuture<Integer> future,
+                             long prefix, boolean wouldBlock) {
+        long length = src.byteSize();
         Request r;
         if (usableAsIs(src, position)) {
             r = new Request(IoRequest.WRITE, position, src, length, writeFlags(), future);
@@ -334,7 +577,7 @@ public final class AsyncFile implements AutoCloseable {
         }
         r.byteBuffer = bb;
         r.userBuffer = src;
-        engine.engine().submit(r);
+        sendToEngine(r, prefix, wouldBlock);
     }
 
     private void issueVectored(List<MemorySegment> buffers, long position, CompletableFuture<Long> future,
@@ -404,6 +647,16 @@ public final class AsyncFile implements AutoCloseable {
             r.userBuffer = buffers;
         }
         engine.engine().submit(r);
+    }
+
+    /**
+     * Whether an inline call may give the kernel {@code buffer}'s address: native memory that nothing can
+     * free while this thread is in the syscall (only the garbage collector frees it, or only this thread
+     * may close its arena).
+     */
+    private static boolean usableInline(MemorySegment buffer) {
+        return buffer.isNative() && (freedOnlyByGc(buffer)
+                || isConfined(buffer) && buffer.isAccessibleBy(Thread.currentThread()));
     }
 
     private boolean usableAsIs(MemorySegment buffer, long position) {
@@ -571,6 +824,8 @@ public final class AsyncFile implements AutoCloseable {
         List<MemorySegment> scatter;
         long skip;
         long wanted = -1;
+        /** Bytes an inline attempt already transferred before this request took over the rest. */
+        long prefix;
         ByteBuffer byteBuffer;
         /** Keeps the caller's memory reachable until the kernel is done with it. */
         Object userBuffer;
@@ -588,6 +843,9 @@ public final class AsyncFile implements AutoCloseable {
         @SuppressWarnings("unchecked")
         protected void complete(long result) {
             try {
+                if (result < 0 && prefix > 0) {
+                    result = 0; // what the inline attempt did is the result; the error shows on the next request
+                }
                 if (result < 0) {
                     future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
                             position + skip));
@@ -615,6 +873,7 @@ public final class AsyncFile implements AutoCloseable {
                 } else if (stage != null && wanted >= 0) {
                     n = Math.min(result, wanted);
                 }
+                n += prefix;
                 if (byteBuffer != null) {
                     byteBuffer.position(byteBuffer.position() + (int) n);
                 }

@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Small native segments owned by one thread and reused by every call that thread makes: the errno
- * capture, a {@code struct timespec}, an out-parameter word and an array of iocb pointers.
+ * capture, a {@code struct timespec}, an out-parameter word, an array of iocb pointers, a one-entry
+ * {@code struct iovec}, and a staging buffer for the inline transfers of heap memory.
  *
  * <p>A downcall never calls back into Java, so a thread cannot use its scratch twice at once. The
  * segments come from an automatic arena and are freed when the thread, and so its scratch, is gone.
@@ -21,6 +22,11 @@ public final class ThreadScratch {
     public final MemorySegment timespec;
     public final MemorySegment word;
     public final MemorySegment pointers;
+    /** One {@code struct iovec} (base, length), for a single-buffer preadv2 or pwritev2. */
+    public final MemorySegment iovec;
+    /** The largest {@link #stage(long)} hands out. */
+    public static final long STAGE_MAX = 64 << 10;
+    private MemorySegment stage;
 
     private ThreadScratch() {
         Arena arena = Arena.ofAuto();
@@ -28,6 +34,23 @@ public final class ThreadScratch {
         this.timespec = arena.allocate(Timespec.LAYOUT);
         this.word = arena.allocate(ValueLayout.JAVA_LONG);
         this.pointers = arena.allocate(ValueLayout.ADDRESS, POINTER_SLOTS);
+        this.iovec = arena.allocate(16, 8);
+    }
+
+    /**
+     * This thread's staging memory, at least {@code size} bytes (at most {@link #STAGE_MAX}), allocated
+     * on first use and grown in powers of two; only the garbage collector frees it. A downcall made with
+     * it returns before the thread can use it again, so one buffer per thread is enough.
+     */
+    public MemorySegment stage(long size) {
+        if (size > STAGE_MAX) {
+            throw new IllegalArgumentException("staging request too large: size=" + size + " max=" + STAGE_MAX);
+        }
+        if (stage == null || stage.byteSize() < size) {
+            long n = Math.max(4096, Long.highestOneBit(Math.max(1, size - 1)) << 1);
+            stage = Arena.ofAuto().allocate(Math.min(n, STAGE_MAX), 4096);
+        }
+        return stage;
     }
 
     /** The calling thread's scratch. */
