@@ -20,6 +20,8 @@ public interface BenchEngine {
             case JDK_ASYNC -> new JdkAsyncEngine();
             case JDK_THREADS -> new JdkThreadsEngine(false);
             case JDK_VTHREADS -> new JdkThreadsEngine(true);
+            case AIO_THREADS -> new AioThreadsEngine(false);
+            case AIO_VTHREADS -> new AioThreadsEngine(true);
         };
     }
 }

@@ -17,7 +17,11 @@ public enum EngineKind {
     /** {@code FileChannel} positional I/O, one platform thread per request in flight. */
     JDK_THREADS("jdk-threads", "FileChannel positional I/O on iodepth platform threads"),
     /** {@code FileChannel} positional I/O, one virtual thread per request in flight. */
-    JDK_VTHREADS("jdk-vthreads", "FileChannel positional I/O on iodepth virtual threads");
+    JDK_VTHREADS("jdk-vthreads", "FileChannel positional I/O on iodepth virtual threads"),
+    /** jaio's {@code AioFileChannel} positional I/O, one platform thread per request in flight. */
+    AIO_THREADS("aio-threads", "jaio's AioFileChannel positional I/O on iodepth platform threads"),
+    /** jaio's {@code AioFileChannel} positional I/O, one virtual thread per request in flight. */
+    AIO_VTHREADS("aio-vthreads", "jaio's AioFileChannel positional I/O on iodepth virtual threads");
 
     private final String cliName;
     private final String description;

@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * {@code job_runtime}, {@code usr_cpu}, {@code sys_cpu}, {@code ctx}, {@code majf}, {@code minf} and
  * {@code elapsed}. Latency here runs from the call that issues a request to its completion, so
  * {@code clat_ns} and {@code lat_ns} hold the same numbers and {@code slat_ns} is absent. A {@code jaio}
- * object per job adds what fio lacks (I/Os per CPU millisecond).
+ * object per job adds what fio lacks (I/Os per CPU millisecond, the peak of live platform threads, and for
+ * jaio's engines the requests done inline on the caller's thread and those sent to the engine).
  */
 public final class FioJsonReport {
     /** The percentiles fio reports by default. */
@@ -85,6 +86,15 @@ public final class FioJsonReport {
         j.field("cpu_ms", r.cpu().totalNanos() / 1e6);
         j.field("ios_per_cpu_ms", r.iosPerCpuMs());
         j.field("cpu_scope", "process");
+        j.field("mem", w.heapBuffers() ? "heap" : "native");
+        j.field("peak_platform_threads", r.peakPlatformThreads());
+        dev.jaio.AioEngine.Stats st = r.engineStats();
+        if (st != null) {
+            j.field("requests_inline", st.inline());
+            j.field("requests_to_engine", st.toEngine());
+            j.field("blocking_fallbacks", st.blockingFallbacks());
+            j.field("io_submit_calls", st.submitCalls());
+        }
         j.endObject();
         j.endObject();
     }
