@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * so the page cache holds it) into a heap or direct {@link ByteBuffer}, through each API: jaio's
  * {@code AsyncFile.read(...).join()}, jaio's {@link AioFileChannel#read(ByteBuffer, long)}, and the JDK's
  * {@link FileChannel#read(ByteBuffer, long)}. jaio does it on the calling thread with one
- * {@code preadv2(RWF_NOWAIT)} (its inline path); {@code -Djaio.inline=false} in {@code -jvmArgsAppend}
+ * {@code preadv2(RWF_NOWAIT)} (its inline path); {@code -Djaio.inline=false} in {@code -jvmArgsAppend} (with
+ * {@code --enable-native-access=ALL-UNNAMED}, which it replaces)
  * shows the engine's round trip instead.
  */
 @State(Scope.Thread)
