@@ -18,7 +18,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=/tmp
 runtime=5
-ramp=2
+ramp=3
 rounds=3
 out=""
 uncached=1

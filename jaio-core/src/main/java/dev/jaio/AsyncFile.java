@@ -68,8 +68,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * segment of the calling thread goes to the kernel as it is; the kernel copies into or out of it before
  * {@code read}/{@code write} returns. Any other buffer (heap memory, a shared arena's segment) is copied
  * through native memory within the call: a staging buffer of the calling platform thread (up to 64 KiB),
- * or a buffer of the engine's pool (virtual threads, larger transfers). Vectored reads and writes, O_DIRECT files
- * and {@link #force} always go to the engine.
+ * or a buffer of the engine's pool (virtual threads, larger transfers). A vectored read or write is tried
+ * inline when it has at most 64 buffers and each is one the kernel may use as it is; otherwise, and for
+ * O_DIRECT files and {@link #force}, requests go to the engine.
  *
  * <p>Without O_DIRECT, the kernel would block io_submit on a cache miss. Buffered requests that reach
  * the engine are submitted with {@code RWF_NOWAIT}, and a request the kernel could only serve by blocking
@@ -586,6 +587,107 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(new ClosedChannelException());
             return;
         }
+        long prefix = 0;
+        boolean wouldBlock = false;
+        if ((read ? inlineReads : inlineWrites) && !engine.bufferPool().isClosed()
+                && buffers.size() <= ThreadScratch.IOVEC_SLOTS && buffers.stream().allMatch(AsyncFile::usableInline)) {
+            long start = System.nanoTime();
+            long r;
+            try {
+                r = vectoredInline(buffers, position, read);
+            } catch (RuntimeException e) {
+                finishInline(start, true);
+                future.completeExceptionally(e);
+                return;
+            }
+            if (r < 0 || (r & PARTIAL) == 0) {
+                finishInline(start, r < 0);
+                if (r < 0) {
+                    future.completeExceptionally(new AioException(read ? "preadv" : "pwritev", (int) -r, null,
+                            file.path(), position));
+                } else {
+                    future.complete(r);
+                }
+                return;
+            }
+            prefix = r & ~PARTIAL;
+            wouldBlock = prefix > 0 || (r == PARTIAL && (read ? inlineReads : inlineWrites));
+            if (prefix > 0) {
+                buffers = withoutFirst(buffers, prefix);
+                position += prefix;
+            }
+        }
+        submitVectored(buffers, position, future, read, prefix, wouldBlock);
+    }
+
+    /**
+     * Tries a vectored transfer on this thread with RWF_NOWAIT, through the thread's iovec array, as
+     * {@link #readInline} does a single buffer; every buffer is one {@link #usableInline} accepts.
+     *
+     * @return as {@link #readInline} and {@link #writeInline}
+     */
+    private long vectoredInline(List<MemorySegment> buffers, long position, boolean read) {
+        MemorySegment iov = ThreadScratch.get().iovec;
+        long total = 0;
+        int count = 0;
+        for (MemorySegment b : buffers) {
+            if (b.byteSize() > 0) {
+                IoVec.set(iov, count++, b);
+                total += b.byteSize();
+            }
+        }
+        int fd = file.fd();
+        long done = 0;
+        int first = 0;
+        try {
+            while (done < total) {
+                MemorySegment from = first == 0 ? iov : iov.asSlice(first * IoVec.LAYOUT.byteSize());
+                long r = read ? LibC.preadvNowait(fd, from, count - first, position + done, total - done)
+                        : LibC.pwritevNowait(fd, from, count - first, position + done, total - done);
+                if (r > 0) {
+                    done += r;
+                    first = IoVec.advance(iov, first, count, r);
+                } else if (r == NEG_EINTR) {
+                    continue;
+                } else if (r == 0 && read) {
+                    break; // end of file
+                } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                    if (r == NEG_EOPNOTSUPP) {
+                        if (read) {
+                            inlineReads = false;
+                        } else {
+                            inlineWrites = false;
+                        }
+                    }
+                    return PARTIAL | done;
+                } else if (done == 0) {
+                    return r;
+                } else {
+                    break; // what was transferred is the result; the error shows on the next request
+                }
+            }
+            return done;
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(buffers);
+        }
+    }
+
+    /** {@code buffers} without their first {@code n} bytes. */
+    private static List<MemorySegment> withoutFirst(List<MemorySegment> buffers, long n) {
+        List<MemorySegment> rest = new java.util.ArrayList<>(buffers.size());
+        for (MemorySegment b : buffers) {
+            if (n >= b.byteSize()) {
+                n -= b.byteSize();
+            } else {
+                rest.add(n > 0 ? b.asSlice(n) : b);
+                n = 0;
+            }
+        }
+        return rest;
+    }
+
+    private void submitVectored(List<MemorySegment> buffers, long position, CompletableFuture<Long> future,
+                                boolean read, long prefix, boolean wouldBlock) {
         long total = 0;
         boolean asIs = !buffers.isEmpty() && buffers.size() <= 1024;
         for (MemorySegment b : buffers) {
@@ -646,7 +748,7 @@ public final class AsyncFile implements AutoCloseable {
             r.wanted = total;
             r.userBuffer = buffers;
         }
-        engine.engine().submit(r);
+        sendToEngine(r, prefix, wouldBlock);
     }
 
     /**

@@ -179,6 +179,35 @@ public final class LibC {
         return nowait(PWRITEV2_CRITICAL, PWRITEV2, fd, buf, bufOffset, count, offset);
     }
 
+    /**
+     * preadv2(2) with {@link #RWF_NOWAIT} over {@code iovcnt} iovecs at {@code iov}, which the caller
+     * filled with addresses of memory nothing can free during the call (see {@link #preadNowait}); the
+     * caller keeps the buffers reachable until this returns.
+     *
+     * @return bytes read (0 at end of file), or {@code -errno}
+     */
+    public static long preadvNowait(int fd, MemorySegment iov, int iovcnt, long offset, long count) {
+        return nowaitVector(PREADV2_CRITICAL, PREADV2, fd, iov, iovcnt, offset, count);
+    }
+
+    /** As {@link #preadvNowait}, with pwritev2(2): the bytes written, or {@code -errno}. */
+    public static long pwritevNowait(int fd, MemorySegment iov, int iovcnt, long offset, long count) {
+        return nowaitVector(PWRITEV2_CRITICAL, PWRITEV2, fd, iov, iovcnt, offset, count);
+    }
+
+    private static long nowaitVector(MethodHandle critical, MethodHandle plain, int fd, MemorySegment iov,
+                                     int iovcnt, long offset, long count) {
+        MemorySegment e = errno();
+        try {
+            long r = count <= CRITICAL_MAX
+                    ? (long) critical.invokeExact(e, fd, iov, iovcnt, offset, RWF_NOWAIT)
+                    : (long) plain.invokeExact(e, fd, iov, iovcnt, offset, RWF_NOWAIT);
+            return Native.result(r, e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
     private static long nowait(MethodHandle critical, MethodHandle plain, int fd, MemorySegment buf,
                                long bufOffset, long count, long offset) {
         if (!buf.isNative()) {

@@ -22,7 +22,9 @@ public final class ThreadScratch {
     public final MemorySegment timespec;
     public final MemorySegment word;
     public final MemorySegment pointers;
-    /** One {@code struct iovec} (base, length), for a single-buffer preadv2 or pwritev2. */
+    /** How many {@code struct iovec}s {@link #iovec} holds. */
+    public static final int IOVEC_SLOTS = 64;
+    /** {@link #IOVEC_SLOTS} {@code struct iovec}s (base, length), for preadv2 and pwritev2 on this thread. */
     public final MemorySegment iovec;
     /** The largest {@link #stage(long)} hands out. */
     public static final long STAGE_MAX = 64 << 10;
@@ -34,7 +36,7 @@ public final class ThreadScratch {
         this.timespec = arena.allocate(Timespec.LAYOUT);
         this.word = arena.allocate(ValueLayout.JAVA_LONG);
         this.pointers = arena.allocate(ValueLayout.ADDRESS, POINTER_SLOTS);
-        this.iovec = arena.allocate(16, 8);
+        this.iovec = arena.allocate(16L * IOVEC_SLOTS, 8);
     }
 
     /**
