@@ -327,8 +327,9 @@ public final class AsyncFile implements AutoCloseable {
             try {
                 r = readInline(dst, position);
             } catch (RuntimeException e) {
+                // The caller's arena closed during the copy, or the engine (and its pool) was closed.
                 finishInline(start, true);
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             if (r < 0 || (r & PARTIAL) == 0) {
@@ -480,8 +481,9 @@ public final class AsyncFile implements AutoCloseable {
             try {
                 r = writeInline(src, position);
             } catch (RuntimeException e) {
+                // The caller's arena closed during the copy, or the engine (and its pool) was closed.
                 finishInline(start, true);
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             if (r < 0 || (r & PARTIAL) == 0) {
@@ -596,8 +598,9 @@ public final class AsyncFile implements AutoCloseable {
             try {
                 r = vectoredInline(buffers, position, read);
             } catch (RuntimeException e) {
+                // The caller's arena closed during the copy, or the engine (and its pool) was closed.
                 finishInline(start, true);
-                future.completeExceptionally(e);
+                future.completeExceptionally(stagingFailure(e));
                 return;
             }
             if (r < 0 || (r & PARTIAL) == 0) {
