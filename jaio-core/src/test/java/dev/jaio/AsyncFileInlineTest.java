@@ -109,7 +109,7 @@ class AsyncFileInlineTest {
     }
 
     @Test
-    void shouldLeaveTheRestOfAPartlyCachedReadToTheEngineAndReturnTheTotal() throws Throwable {
+    void shouldReturnAllOfAPartlyCachedReadWhoeverFinishesIt() throws Throwable {
         byte[] data = TestFiles.random(2 << 20, 4);
         try (AioEngine e = EngineTestSupport.engine()) {
             int round = 0;
@@ -124,14 +124,18 @@ class AsyncFileInlineTest {
                 b.flip().get(back);
                 assertArrayEquals(data, back);
             }
+            // Each read was counted once. Which path it took is the kernel's call: the RWF_NOWAIT read that
+            // stops at the dropped pages starts their readahead, which on a fast disk may be done before the
+            // follow-up call, and then the whole read is done inline.
             AioEngine.Stats st = e.stats();
-            assertEquals(0, st.inline(), st.toString());
-            assertEquals(2, st.toEngine(), "each read began inline and the engine did the rest: " + st);
+            assertEquals(2, st.inline() + st.toEngine(), st.toString());
+            System.out.println("partly cached reads: " + st.inline() + " finished inline, " + st.toEngine()
+                    + " by the engine after an inline start");
         }
     }
 
     @Test
-    void shouldDoACachedVectoredReadInlineAndHandThePartlyCachedRestToTheEngine() throws Throwable {
+    void shouldDoACachedVectoredReadInlineAndReturnAllOfAPartlyCachedOne() throws Throwable {
         byte[] data = TestFiles.random(2 << 20, 8);
         Path p = Files.write(dir.resolve("vectored"), data);
         try (AioEngine e = EngineTestSupport.engine(); AsyncFile f = AsyncFile.open(p, e, READ)) {
@@ -154,13 +158,15 @@ class AsyncFileInlineTest {
             MemorySegment.copy(y, ValueLayout.JAVA_BYTE, 0, back, (1 << 20) - 10, 20);
             MemorySegment.copy(z, ValueLayout.JAVA_BYTE, 0, back, (1 << 20) + 10, (int) z.byteSize());
             assertArrayEquals(data, back);
+            // Counted once; inline or by the engine after an inline start, as the kernel's readahead goes
+            // (see shouldReturnAllOfAPartlyCachedReadWhoeverFinishesIt).
             AioEngine.Stats st = e.stats();
-            assertEquals(1, st.inline(), st.toString());
-            assertEquals(1, st.toEngine(), "the partly cached read went to the engine for the rest: " + st);
+            assertEquals(2, st.inline() + st.toEngine(), st.toString());
+            long engineBefore = st.toEngine();
 
             // Heap memory cannot be named in an iovec: such a vectored read goes to the engine as before.
             assertEquals(10L, f.read(List.of(MemorySegment.ofArray(new byte[10])), 0).get());
-            assertEquals(2, e.stats().toEngine());
+            assertEquals(engineBefore + 1, e.stats().toEngine());
         }
     }
 
