@@ -174,7 +174,7 @@ public final class AioEngine implements AutoCloseable {
                 : new AioContext.Counters(0, 0, 0, 0, 0);
         return new Stats(s.submitted(), s.completed(), s.failed(), s.inFlight(), k.submitCalls(),
                 k.getEventsCalls(), k.ringEvents(), k.syscallEvents(), s.blockingFallbacks(), s.latencyMeanNanos(),
-                s.latencyP50Nanos(), s.latencyP99Nanos(), s.latencyP999Nanos());
+                s.latencyP50Nanos(), s.latencyP99Nanos(), s.latencyP999Nanos(), s.inline());
     }
 
     Engine engine() {
@@ -201,7 +201,11 @@ public final class AioEngine implements AutoCloseable {
     /**
      * Counters, cheap enough to leave on.
      *
-     * @param submitted         requests accepted
+     * <p>Requests a buffered file finished on the issuing thread (see {@link AsyncFile}, "Cached I/O") are
+     * counted in {@code submitted}, {@code completed} or {@code failed} and the latency like the others,
+     * and in {@code inline}; {@link #toEngine()} are the rest.
+     *
+     * @param submitted         requests accepted (inline ones included)
      * @param completed         requests finished successfully
      * @param failed            requests finished with an error (or aborted)
      * @param inFlight          accepted and not finished
@@ -214,10 +218,22 @@ public final class AioEngine implements AutoCloseable {
      * @param latencyP50Nanos   median (histogram bucket upper bound, within about 19%)
      * @param latencyP99Nanos   99th percentile, likewise
      * @param latencyP999Nanos  99.9th percentile, likewise
+     * @param inline            requests finished on the issuing thread with one non-blocking syscall,
+     *                          without the engine
      */
     public record Stats(long submitted, long completed, long failed, long inFlight, long submitCalls,
                         long getEventsCalls, long ringEvents, long syscallEvents, long blockingFallbacks,
-                        long latencyMeanNanos, long latencyP50Nanos, long latencyP99Nanos, long latencyP999Nanos) {
+                        long latencyMeanNanos, long latencyP50Nanos, long latencyP99Nanos, long latencyP999Nanos,
+                        long inline) {
+        /**
+         * Requests that went to the engine (its queue and io_submit, or its threads), including those a
+         * buffered file began inline and the engine finished.
+         *
+         * @return {@code submitted - inline}
+         */
+        public long toEngine() {
+            return submitted - inline;
+        }
     }
 
     /** Configures an {@link AioEngine}. */

@@ -2,10 +2,11 @@ package dev.jaio;
 
 import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.engine.StagingPool;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
-import dev.jaio.internal.engine.StagingPool;
 import dev.jaio.internal.linux.LibC;
+import dev.jaio.internal.linux.ThreadScratch;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,6 +18,7 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -56,11 +58,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * memory safety. A read into a confined segment is refused, since only its owner thread may fill it.
  * Do not change or reuse a buffer before its future completes.
  *
- * <h2>Buffered files</h2>
- * Without O_DIRECT, the kernel would block io_submit on a cache miss. Buffered requests are submitted
- * with {@code RWF_NOWAIT}: data in the page cache is served at once, and a request the kernel could only
- * serve by blocking is handed to a small pool of blocking threads, so no caller and no event loop waits
- * on the disk.
+ * <h2>Cached I/O: the inline path</h2>
+ * On a file opened without O_DIRECT, on every engine, a read or write is first tried on the calling
+ * thread, inside {@code read} or {@code write}, with {@code preadv2}/{@code pwritev2} and
+ * {@code RWF_NOWAIT}: when the kernel can do it without waiting for the disk (the data is in the page
+ * cache, or the write goes into it), the future returned is already complete, and nothing was queued,
+ * woken or parked. A read that comes back short is finished there only if a second {@code RWF_NOWAIT}
+ * read at the new position returns 0 (end of file). What would block ({@code EAGAIN}, or the rest of a
+ * transfer that stopped short) is handed to a blocking thread of the engine, and only what the inline
+ * call did not transfer; the future then completes with the total. A file whose file system does not do
+ * {@code RWF_NOWAIT} ({@code EOPNOTSUPP}: tmpfs reads, ext4 buffered writes on Linux 6.18) remembers it
+ * and sends its later requests of that kind to the engine. An error completes the future with the
+ * {@link AioException} the engine would give. {@code -Djaio.inline=false} turns the path off;
+ * {@link AioEngine.Stats#inline()} counts the requests it finished.
+ *
+ * <p>Memory the inline path touches, only during the call: a native buffer that only the garbage
+ * collector frees (automatic or global arena, direct {@link ByteBuffer}, pool buffer) or a confined
+ * segment of the calling thread goes to the kernel as it is; the kernel copies into or out of it before
+ * {@code read}/{@code write} returns. Any other buffer of at most 1 MiB (heap memory, a shared arena's
+ * segment) is copied through native memory within the call: a staging buffer of the calling platform
+ * thread (up to 64 KiB), or jaio's staging memory (virtual threads, larger transfers); a larger one takes
+ * the staged path above. A vectored read or write is tried inline when it has at most 64 buffers and each
+ * is one the kernel may use as it is; otherwise, and for O_DIRECT files and {@link #force}, requests go
+ * to the engine.
+ *
+ * <p>Without O_DIRECT, the kernel would block io_submit on a cache miss. Buffered requests that reach
+ * the engine are submitted with {@code RWF_NOWAIT} where the engine is kernel AIO, and a request the
+ * kernel could only serve by blocking is handed to a small pool of blocking threads, so no caller and no
+ * event loop waits on the disk.
  *
  * <h2>Closing</h2>
  * {@link #close()} fails requests not yet handed to the kernel with
@@ -73,6 +98,13 @@ public final class AsyncFile implements AutoCloseable {
      * {@code INT_MAX} rounded down to a page.
      */
     static final long MAX_TRANSFER = 0x7ffff000L;
+    /** {@code -Djaio.inline=false} sends every request to the engine, as before the inline path. */
+    private static final boolean INLINE = !"false".equalsIgnoreCase(System.getProperty("jaio.inline"));
+    /** Marks an inline attempt that stopped short: the low bits are the bytes it transferred. */
+    private static final long PARTIAL = 1L << 62;
+    private static final long NEG_EAGAIN = -Errno.EAGAIN.number();
+    private static final long NEG_EINTR = -Errno.EINTR.number();
+    private static final long NEG_EOPNOTSUPP = -Errno.EOPNOTSUPP.number();
 
     private final NativeFile file;
     private final AioEngine engine;
@@ -85,6 +117,9 @@ public final class AsyncFile implements AutoCloseable {
     private final StagingPool staging;
     private volatile boolean nowaitReads;
     private volatile boolean nowaitWrites;
+    /** Whether reads, and writes, are tried on the caller's thread first; cleared on EOPNOTSUPP. */
+    private volatile boolean inlineReads;
+    private volatile boolean inlineWrites;
 
     private AsyncFile(NativeFile file, AioEngine engine, String directFallback) throws IOException {
         this.file = file;
@@ -96,6 +131,8 @@ public final class AsyncFile implements AutoCloseable {
         boolean kernel = engine.kind() == AioEngine.Kind.KERNEL_AIO;
         this.nowaitReads = kernel && !direct;
         this.nowaitWrites = kernel && !direct;
+        this.inlineReads = INLINE && !direct;
+        this.inlineWrites = INLINE && !direct;
     }
 
     /**
@@ -217,6 +254,16 @@ public final class AsyncFile implements AutoCloseable {
      */
     public boolean isOpen() {
         return !guard.isClosed();
+    }
+
+    /** Whether reads are still tried inline (buffered file, and no EOPNOTSUPP seen); for tests. */
+    boolean triesInlineReads() {
+        return inlineReads;
+    }
+
+    /** Whether writes are still tried inline; for tests. */
+    boolean triesInlineWrites() {
+        return inlineWrites;
     }
 
     /**
@@ -373,6 +420,38 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(new ClosedChannelException());
             return;
         }
+        long prefix = 0;
+        boolean wouldBlock = false;
+        if (inlineReads && inlineFits(dst)) {
+            long start = System.nanoTime();
+            long r;
+            try {
+                r = readInline(dst, position);
+            } catch (Throwable e) {
+                // The caller's arena closed during the copy, or staging memory could not be had.
+                finishInline(start, true);
+                future.completeExceptionally(e);
+                return;
+            }
+            if (r < 0 || (r & PARTIAL) == 0) {
+                finishInline(start, r < 0);
+                if (r < 0) {
+                    future.completeExceptionally(new AioException("pread", (int) -r, null, file.path(), position));
+                } else {
+                    if (bb != null) {
+                        bb.position(bb.position() + (int) r);
+                    }
+                    future.complete((int) r);
+                }
+                return;
+            }
+            prefix = r & ~PARTIAL;
+            wouldBlock = prefix > 0 || inlineReads;
+            if (prefix > 0) {
+                dst = dst.asSlice(prefix);
+                position += prefix;
+            }
+        }
         if (usableAsIs(dst, position)) {
             Request r;
             try {
@@ -384,9 +463,12 @@ public final class AsyncFile implements AutoCloseable {
             }
             r.byteBuffer = bb;
             r.userBuffer = dst;
+            r.prefix = prefix;
+            r.blockingOnly = wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO;
             submit(r);
         } else {
-            startStaged(new Staged(true, List.of(dst), bb, position, dst.byteSize(), future, false));
+            startStaged(new Staged(true, List.of(dst), bb, position, dst.byteSize(), future, false)
+                    .resuming(prefix, wouldBlock));
         }
     }
 
@@ -401,6 +483,39 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(misaligned("pwrite", position, length));
             return;
         }
+        long prefix = 0;
+        boolean wouldBlock = false;
+        if (inlineWrites && inlineFits(src)) {
+            long start = System.nanoTime();
+            long r;
+            try {
+                r = writeInline(src, position);
+            } catch (Throwable e) {
+                // The caller's arena closed during the copy, or staging memory could not be had.
+                finishInline(start, true);
+                future.completeExceptionally(e);
+                return;
+            }
+            if (r < 0 || (r & PARTIAL) == 0) {
+                finishInline(start, r < 0);
+                if (r < 0) {
+                    future.completeExceptionally(new AioException("pwrite", (int) -r, null, file.path(), position));
+                } else {
+                    if (bb != null) {
+                        bb.position(bb.position() + (int) r);
+                    }
+                    future.complete((int) r);
+                }
+                return;
+            }
+            prefix = r & ~PARTIAL;
+            wouldBlock = prefix > 0 || inlineWrites;
+            if (prefix > 0) {
+                src = src.asSlice(prefix);
+                position += prefix;
+                length -= prefix;
+            }
+        }
         if (usableAsIs(src, position)) {
             Request r;
             try {
@@ -412,10 +527,145 @@ public final class AsyncFile implements AutoCloseable {
             }
             r.byteBuffer = bb;
             r.userBuffer = src;
+            r.prefix = prefix;
+            r.blockingOnly = wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO;
             submit(r);
         } else {
-            startStaged(new Staged(false, List.of(src), bb, position, length, future, false));
+            startStaged(new Staged(false, List.of(src), bb, position, length, future, false)
+                    .resuming(prefix, wouldBlock));
         }
+    }
+
+    /**
+     * Whether an inline attempt is bounded for this buffer: memory the kernel may use as it is, or memory
+     * to copy of at most one staging chunk (a larger heap transfer takes the chunked staged path).
+     */
+    private static boolean inlineFits(MemorySegment buffer) {
+        return usableInline(buffer) || buffer.byteSize() <= StagingPool.CHUNK;
+    }
+
+    /**
+     * Tries a read on this thread with RWF_NOWAIT, straight into {@code dst} where nothing can free its
+     * memory during the call, else through this thread's staging memory.
+     *
+     * @return the bytes read when the read is finished (all of them, or fewer at end of file, which a
+     *         follow-up RWF_NOWAIT read returning 0 confirms); {@code PARTIAL | n} when the kernel could
+     *         only do the first {@code n} bytes without blocking (or does not do RWF_NOWAIT on this file);
+     *         {@code -errno} for an error before any byte was read
+     */
+    private long readInline(MemorySegment dst, long position) {
+        long length = dst.byteSize();
+        boolean asIs = usableInline(dst);
+        StagingPool.Buffer big = null;
+        ThreadScratch scratch = null;
+        MemorySegment mem;
+        if (asIs) {
+            mem = dst;
+        } else if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
+            scratch = ThreadScratch.acquire();
+            mem = scratch.stage(length);
+        } else {
+            big = staging.acquire(length);
+            mem = big.segment();
+        }
+        try {
+            int fd = file.fd();
+            long done = 0;
+            boolean partial = false;
+            while (done < length) {
+                long r = LibC.preadNowait(fd, mem, done, length - done, position + done);
+                if (r > 0) {
+                    done += r;
+                } else if (r == 0) {
+                    break; // end of file
+                } else if (r == NEG_EINTR) {
+                    continue;
+                } else if (r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                    if (r == NEG_EOPNOTSUPP) {
+                        inlineReads = false;
+                    }
+                    partial = true;
+                    break;
+                } else if (done == 0) {
+                    return r;
+                } else {
+                    break; // what was read is the result; the error shows on the next read, as for pread
+                }
+            }
+            if (!asIs && done > 0) {
+                MemorySegment.copy(mem, 0, dst, 0, done);
+            }
+            return partial ? PARTIAL | done : done;
+        } finally {
+            if (big != null) {
+                big.release();
+            }
+            if (scratch != null) {
+                scratch.close();
+            }
+        }
+    }
+
+    /**
+     * Tries a write on this thread with RWF_NOWAIT, as {@link #readInline} does a read.
+     *
+     * @return the bytes written when all were; {@code PARTIAL | n} when the kernel took only the first
+     *         {@code n} without blocking (or does not do RWF_NOWAIT writes on this file); {@code -errno}
+     *         for an error before any byte was written
+     */
+    private long writeInline(MemorySegment src, long position) {
+        long length = src.byteSize();
+        boolean asIs = usableInline(src);
+        StagingPool.Buffer big = null;
+        ThreadScratch scratch = null;
+        MemorySegment mem;
+        try {
+            if (asIs) {
+                mem = src;
+            } else {
+                if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
+                    scratch = ThreadScratch.acquire();
+                    mem = scratch.stage(length);
+                } else {
+                    big = staging.acquire(length);
+                    mem = big.segment();
+                }
+                MemorySegment.copy(src, 0, mem, 0, length);
+            }
+            int fd = file.fd();
+            long done = 0;
+            while (done < length) {
+                long r = LibC.pwriteNowait(fd, mem, done, length - done, position + done);
+                if (r > 0) {
+                    done += r;
+                } else if (r == NEG_EINTR) {
+                    continue;
+                } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                    if (r == NEG_EOPNOTSUPP) {
+                        inlineWrites = false;
+                    }
+                    return PARTIAL | done;
+                } else if (done == 0) {
+                    return r;
+                } else {
+                    break; // what was written is the result; the error shows on the next write
+                }
+            }
+            return done;
+        } finally {
+            if (big != null) {
+                big.release();
+            }
+            if (scratch != null) {
+                scratch.close();
+            }
+        }
+    }
+
+    /** Counts a request finished on this thread, and releases its hold on the descriptor. */
+    private void finishInline(long startNanos, boolean failed) {
+        engine.engine().counters().recordInline(startNanos, failed);
+        requestDone();
     }
 
     private void issueVectored(List<MemorySegment> buffers, long position, CompletableFuture<Long> future,
@@ -435,8 +685,40 @@ public final class AsyncFile implements AutoCloseable {
             future.completeExceptionally(misaligned("pwritev", position, total));
             return;
         }
+        long prefix = 0;
+        boolean wouldBlock = false;
+        if ((read ? inlineReads : inlineWrites) && buffers.size() <= ThreadScratch.IOVEC_SLOTS
+                && buffers.stream().allMatch(AsyncFile::usableInline)) {
+            long start = System.nanoTime();
+            long r;
+            try {
+                r = vectoredInline(buffers, position, read);
+            } catch (Throwable e) {
+                finishInline(start, true);
+                future.completeExceptionally(e);
+                return;
+            }
+            if (r < 0 || (r & PARTIAL) == 0) {
+                finishInline(start, r < 0);
+                if (r < 0) {
+                    future.completeExceptionally(new AioException(read ? "preadv" : "pwritev", (int) -r, null,
+                            file.path(), position));
+                } else {
+                    future.complete(r);
+                }
+                return;
+            }
+            prefix = r & ~PARTIAL;
+            wouldBlock = prefix > 0 || (read ? inlineReads : inlineWrites);
+            if (prefix > 0) {
+                buffers = withoutFirst(buffers, prefix);
+                position += prefix;
+                total -= prefix;
+                asIs &= !buffers.isEmpty();
+            }
+        }
         if (!asIs) {
-            startStaged(new Staged(read, buffers, null, position, total, future, true));
+            startStaged(new Staged(read, buffers, null, position, total, future, true).resuming(prefix, wouldBlock));
             return;
         }
         StagingPool.Buffer iov = null;
@@ -461,9 +743,86 @@ public final class AsyncFile implements AutoCloseable {
         }
         r.iovecs = iov;
         r.userBuffer = buffers;
+        r.prefix = prefix;
         // A short RWF_NOWAIT preadv could not be resumed simply: buffered vectored I/O blocks on a thread.
         r.blockingOnly = !direct && engine.kind() == AioEngine.Kind.KERNEL_AIO;
         submit(r);
+    }
+
+    /**
+     * Tries a vectored transfer on this thread with RWF_NOWAIT, through the thread's iovec array, as
+     * {@link #readInline} does a single buffer; every buffer is one {@link #usableInline} accepts.
+     *
+     * @return as {@link #readInline} and {@link #writeInline}
+     */
+    private long vectoredInline(List<MemorySegment> buffers, long position, boolean read) {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment iov = scratch.iovec;
+            long total = 0;
+            int count = 0;
+            for (MemorySegment b : buffers) {
+                if (b.byteSize() > 0) {
+                    IoVec.set(iov, count++, b);
+                    total += b.byteSize();
+                }
+            }
+            int fd = file.fd();
+            long done = 0;
+            int first = 0;
+            while (done < total) {
+                MemorySegment from = first == 0 ? iov : iov.asSlice(first * IoVec.LAYOUT.byteSize());
+                long r = read ? LibC.preadvNowait(fd, from, count - first, position + done, total - done)
+                        : LibC.pwritevNowait(fd, from, count - first, position + done, total - done);
+                if (r > 0) {
+                    done += r;
+                    first = IoVec.advance(iov, first, count, r);
+                } else if (r == NEG_EINTR) {
+                    continue;
+                } else if (r == 0 && read) {
+                    break; // end of file
+                } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                    if (r == NEG_EOPNOTSUPP) {
+                        if (read) {
+                            inlineReads = false;
+                        } else {
+                            inlineWrites = false;
+                        }
+                    }
+                    return PARTIAL | done;
+                } else if (done == 0) {
+                    return r;
+                } else {
+                    break; // what was transferred is the result; the error shows on the next request
+                }
+            }
+            return done;
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(buffers);
+        }
+    }
+
+    /** {@code buffers} without their first {@code n} bytes. */
+    private static List<MemorySegment> withoutFirst(List<MemorySegment> buffers, long n) {
+        List<MemorySegment> rest = new ArrayList<>(buffers.size());
+        for (MemorySegment b : buffers) {
+            if (n >= b.byteSize()) {
+                n -= b.byteSize();
+            } else {
+                rest.add(n > 0 ? b.asSlice(n) : b);
+                n = 0;
+            }
+        }
+        return rest;
+    }
+
+    /**
+     * Whether an inline call may give the kernel {@code buffer}'s address: native memory that nothing can
+     * free while this thread is in the syscall (only the garbage collector frees it, or only this thread
+     * may close its arena).
+     */
+    private static boolean usableInline(MemorySegment buffer) {
+        return buffer.isNative() && (freedOnlyByGc(buffer)
+                || isConfined(buffer) && buffer.isAccessibleBy(Thread.currentThread()));
     }
 
     /**
@@ -714,6 +1073,8 @@ public final class AsyncFile implements AutoCloseable {
         ByteBuffer byteBuffer;
         /** The iovec array of a vectored request, jaio's memory. */
         StagingPool.Buffer iovecs;
+        /** Bytes an inline attempt already transferred before this request took over the rest. */
+        long prefix;
         /** Keeps the caller's memory reachable until the kernel is done with it. */
         Object userBuffer;
         /** The JFR event begun at issue, or null when no recording asks for it. */
@@ -736,17 +1097,21 @@ public final class AsyncFile implements AutoCloseable {
                 return;
             }
             try {
+                if (result < 0 && prefix > 0) {
+                    result = 0; // what the inline attempt did is the result; the error shows on the next request
+                }
                 if (result < 0) {
                     JaioJfr.end(jfr, file.path(), position, 0, Errno.nameOf((int) -result), engine.kind());
                     future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
                             position));
                     return;
                 }
+                long n = result + prefix;
                 if (byteBuffer != null) {
-                    byteBuffer.position(byteBuffer.position() + (int) result);
+                    byteBuffer.position(byteBuffer.position() + (int) n);
                 }
-                JaioJfr.end(jfr, file.path(), position, result, null, engine.kind());
-                future.complete(value(result));
+                JaioJfr.end(jfr, file.path(), position - prefix, n, null, engine.kind());
+                future.complete(value(n));
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             } finally {
@@ -805,6 +1170,10 @@ public final class AsyncFile implements AutoCloseable {
         long done;
         /** The JFR event begun at issue, or null when no recording asks for it. */
         final FileIoEvent jfr;
+        /** Bytes an inline attempt already transferred before this transfer took over the rest. */
+        private long prefix;
+        /** Whether the kernel just said the transfer would block: its chunks go to a blocking thread. */
+        private boolean blockingOnly;
 
         Staged(boolean read, List<MemorySegment> parts, ByteBuffer byteBuffer, long position, long total,
                CompletableFuture<?> future, boolean longResult) {
@@ -816,6 +1185,13 @@ public final class AsyncFile implements AutoCloseable {
             this.future = future;
             this.longResult = longResult;
             this.jfr = JaioJfr.begin(read ? IoRequest.READ : IoRequest.WRITE);
+        }
+
+        /** Marks the transfer as the rest of an inline attempt that did {@code prefix} bytes. */
+        Staged resuming(long prefix, boolean wouldBlock) {
+            this.prefix = prefix;
+            this.blockingOnly = wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO;
+            return this;
         }
 
         /** Stages and submits the next chunk, from {@link #done} on. */
@@ -838,6 +1214,7 @@ public final class AsyncFile implements AutoCloseable {
                     copy(false, stage.segment(), 0, done, len);
                 }
                 c = new Chunk(this, start, stage, end - start, fileStart - start, len);
+                c.blockingOnly = blockingOnly;
             } catch (Throwable t) {
                 stage.release();
                 throw t;
@@ -878,7 +1255,7 @@ public final class AsyncFile implements AutoCloseable {
             long n;
             try {
                 if (result < 0) {
-                    if (done > 0) {
+                    if (done > 0 || prefix > 0) {
                         finish(done, null);
                     } else {
                         finish(null, new AioException(c.opName(), (int) -result, null, file.path(), position));
@@ -919,7 +1296,8 @@ public final class AsyncFile implements AutoCloseable {
                             ? Errno.nameOf(a.errno()) : failure.getClass().getSimpleName(), engine.kind());
                     future.completeExceptionally(failure);
                 } else {
-                    JaioJfr.end(jfr, file.path(), position, n, null, engine.kind());
+                    n += prefix;
+                    JaioJfr.end(jfr, file.path(), position - prefix, n, null, engine.kind());
                     if (byteBuffer != null) {
                         byteBuffer.position(byteBuffer.position() + n.intValue());
                     }

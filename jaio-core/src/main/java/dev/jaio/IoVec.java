@@ -67,6 +67,29 @@ public final class IoVec {
     }
 
     /**
+     * Moves past {@code n} bytes transferred from entry {@code first} on, in place: entries used up are
+     * skipped and the one partly used is shortened from the front.
+     *
+     * @return the index of the first entry with bytes left ({@code count} when none has)
+     */
+    static int advance(MemorySegment iovecs, int first, int count, long n) {
+        int i = first;
+        while (i < count && n > 0) {
+            long at = i * LAYOUT.byteSize();
+            long len = iovecs.get(JAVA_LONG, at + LEN);
+            if (n >= len) {
+                n -= len;
+                i++;
+            } else {
+                iovecs.set(JAVA_LONG, at + BASE, iovecs.get(JAVA_LONG, at + BASE) + n);
+                iovecs.set(JAVA_LONG, at + LEN, len - n);
+                n = 0;
+            }
+        }
+        return i;
+    }
+
+    /**
      * The total length of the first {@code count} entries.
      *
      * @param iovecs an array of {@code struct iovec}, as made by {@link IoVec#array}

@@ -51,4 +51,19 @@ class IoVecTest {
             assertEquals(0, IoVec.totalLength(IoVec.array(arena, List.of()), 0));
         }
     }
+
+    @Test
+    void shouldAdvancePastTransferredBytesSkippingAndShorteningEntries() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = arena.allocate(100);
+            MemorySegment b = arena.allocate(50);
+            MemorySegment c = arena.allocate(10);
+            MemorySegment iov = IoVec.array(arena, List.of(a, b, c));
+            assertEquals(1, IoVec.advance(iov, 0, 3, 120), "a used up, 20 bytes into b");
+            assertEquals(b.address() + 20, iov.get(ValueLayout.JAVA_LONG, 16));
+            assertEquals(30, iov.get(ValueLayout.JAVA_LONG, 24));
+            assertEquals(40, IoVec.totalLength(iov, 3) - 100, "entries from 1 on hold what is left");
+            assertEquals(3, IoVec.advance(iov, 1, 3, 40), "everything transferred");
+        }
+    }
 }

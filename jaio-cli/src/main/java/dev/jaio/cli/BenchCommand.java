@@ -98,10 +98,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--ioengine", defaultValue = "aio", paramLabel = "ENGINE", converter = EngineConverter.class,
             description = "aio (jaio's engine), aio-eager (the same, every follow-up submitted at once), aio-raw (a bare "
-                    + "AioContext loop), uring-raw (a bare IoUring loop), aio-vthreads (AioFileChannel on iodepth "
-                    + "virtual threads), jdk-async (AsynchronousFileChannel), jdk-threads (FileChannel on iodepth "
-                    + "threads), jdk-vthreads (the same on virtual threads). Default: ${DEFAULT-VALUE}.")
+                    + "AioContext loop), uring-raw (a bare IoUring loop), jdk-async (AsynchronousFileChannel), "
+                    + "jdk-threads (FileChannel positional I/O on iodepth platform threads per job), jdk-vthreads (the "
+                    + "same on iodepth virtual threads per job), aio-threads and aio-vthreads (the same through jaio's "
+                    + "AioFileChannel). The thread engines run numjobs x iodepth threads in all. "
+                    + "Default: ${DEFAULT-VALUE}.")
     EngineKind ioengine;
+
+    @Option(names = "--mem", defaultValue = "native", paramLabel = "native|heap",
+            description = "Buffer memory, as fio's --mem: native (default) or heap (heap ByteBuffers; the thread "
+                    + "engines, aio and aio-eager).")
+    MemKind mem;
+
+    /** {@code --mem} choices. */
+    enum MemKind { NATIVE, HEAP }
 
     @Option(names = "--output-format", defaultValue = "normal", paramLabel = "FORMAT",
             description = "normal or json (fio's JSON shape). Default: ${DEFAULT-VALUE}.")
@@ -214,13 +224,19 @@ final class BenchCommand implements Callable<Integer> {
         if (bsBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bs must fit in an int: bs=" + bs);
         }
+        boolean heap = mem == MemKind.HEAP;
+        if (heap && (ioengine == EngineKind.AIO_RAW || ioengine == EngineKind.JDK_ASYNC)) {
+            throw new IllegalArgumentException("--mem=heap is not supported by ioengine=" + ioengine.cliName()
+                    + ": use a thread engine, aio or aio-eager");
+        }
         return new Workload(file, sizeBytes, rw, rwmixread, (int) bsBytes, iodepth, direct,
-                Units.parseDurationNanos(runtime), Units.parseDurationNanos(rampTime), timeBased, numjobs, ioengine);
+                Units.parseDurationNanos(runtime), Units.parseDurationNanos(rampTime), timeBased, numjobs, ioengine,
+                heap);
     }
 
     private static Workload withFile(Workload w, Path file) {
         return new Workload(file, w.size(), w.rw(), w.rwmixread(), w.blockSize(), w.iodepth(), w.direct(),
-                w.runtimeNanos(), w.rampNanos(), w.timeBased(), w.numjobs(), w.engine());
+                w.runtimeNanos(), w.rampNanos(), w.timeBased(), w.numjobs(), w.engine(), w.heapBuffers());
     }
 
     private SweepChart.Point point(Workload w, List<JobResult> results) {

@@ -1,6 +1,8 @@
 package dev.jaio.cli;
 
 import dev.jaio.AioContext;
+import dev.jaio.AioEngine;
+import dev.jaio.AsyncFile;
 import dev.jaio.AioException;
 import dev.jaio.DirectIoAlignment;
 import dev.jaio.Errno;
@@ -84,6 +86,7 @@ final class InfoCommand implements Callable<Integer> {
         Path probe = null;
         try {
             probe = Files.createTempFile(dir, ".jaio-info", ".tmp");
+            out.println("cached I/O:        " + cachedIo(probe));
             DirectIoAlignment align;
             Path alignOf = Files.isRegularFile(target) ? target : probe;
             try (NativeFile f = NativeFile.open(alignOf, StandardOpenOption.READ, JaioOpenOption.DIRECT)) {
@@ -150,6 +153,34 @@ final class InfoCommand implements Callable<Integer> {
             return e.failed() ? Errno.nameOf(e.errno()) + " (completion)" : "ok";
         } catch (IOException e) {
             return "probe failed: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Writes and reads back 4 KiB of {@code file} twice without O_DIRECT through {@link AsyncFile} on an
+     * engine of its own, and says which requests its inline path (RWF_NOWAIT on the calling thread) did and
+     * which went to the engine, from the engine's counters.
+     */
+    static String cachedIo(Path file) {
+        try (AioEngine engine = AioEngine.builder().queueDepth(4).name("jaio-info").build();
+             AsyncFile f = AsyncFile.open(file, engine, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+            for (int i = 0; i < 2; i++) {
+                f.write(b.clear(), 0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            AioEngine.Stats w = engine.stats();
+            for (int i = 0; i < 2; i++) {
+                f.read(b.clear(), 0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            AioEngine.Stats all = engine.stats();
+            long readsInline = all.inline() - w.inline();
+            return "2 buffered 4 KiB writes: " + w.inline() + " inline, " + w.toEngine() + " to the engine"
+                    + (w.inline() == 0 ? " (RWF_NOWAIT writes refused here)" : "")
+                    + "; 2 cached reads: " + readsInline + " inline, " + (all.toEngine() - w.toEngine())
+                    + " to the engine" + (readsInline == 0 ? " (RWF_NOWAIT reads refused here)" : "")
+                    + " [" + engine.kind() + "]";
+        } catch (Exception e) {
+            return "probe failed: " + e;
         }
     }
 

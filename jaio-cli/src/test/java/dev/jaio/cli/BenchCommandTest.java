@@ -174,6 +174,40 @@ class BenchCommandTest {
     }
 
     @Test
+    @Timeout(120)
+    void shouldRunJaiosBlockingChannelOnThreadsAndCountTheInlinePath() throws Exception {
+        Path file = dir.resolve("f.dat");
+        for (String engine : List.of("aio-threads", "aio-vthreads")) {
+            for (String direct : List.of("0", "1")) {
+                Path json = dir.resolve(engine + direct + ".json");
+                Run r = run("--filename=" + file, "--size=2m", "--ioengine=" + engine, "--time_based=0",
+                        "--ramp_time=0", "--iodepth=4", "--bs=4k", "--direct=" + direct,
+                        "--mem=" + (direct.equals("0") ? "heap" : "native"), "--output-format=json",
+                        "--output=" + json);
+                assertEquals(Main.EXIT_OK, r.exit(), r.err());
+                var job = FioJson.tree(Files.readString(json)).at("/jobs/0");
+                long ios = job.at("/read/total_ios").asLong();
+                assertEquals(512, ios, "2 MiB of 4 KiB reads");
+                long inline = job.at("/jaio/requests_inline").asLong();
+                long toEngine = job.at("/jaio/requests_to_engine").asLong();
+                assertEquals(ios, inline + toEngine, "every request took one path");
+                if (direct.equals("1")) {
+                    assertEquals(0, inline, "O_DIRECT requests always go to the engine");
+                }
+                assertTrue(job.at("/jaio/peak_platform_threads").asLong() >= 1);
+                assertEquals(direct.equals("0") ? "heap" : "native", job.at("/jaio/mem").asText());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseHeapMemoryForAnEngineThatCannotUseIt() {
+        Run r = run("--ioengine=aio-raw", "--mem=heap");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("--mem=heap is not supported by ioengine=aio-raw"), r.err());
+    }
+
+    @Test
     @Timeout(60)
     void shouldPrintNormalReportWithCpuCostAndDeleteItsTemporaryFile() throws Exception {
         Run r = run("--directory=" + dir, "--size=1m", "--ioengine=aio-raw", "--time_based=0", "--ramp_time=0",

@@ -51,6 +51,17 @@ class InfoCommandTest {
     }
 
     @Test
+    @Timeout(30)
+    void shouldSayWhichCachedRequestsTheInlinePathDid() throws Exception {
+        String out = info(Main.EXIT_OK, dir.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cached I/O: +2 buffered 4 KiB writes: (\\d+) inline, "
+                + "(\\d+) to the engine.*; 2 cached reads: (\\d+) inline, (\\d+) to the engine").matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals(2, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)), out);
+        assertEquals(2, Integer.parseInt(m.group(3)) + Integer.parseInt(m.group(4)), out);
+    }
+
+    @Test
     void shouldReadProcFilesWhole() {
         String max = InfoCommand.readProc("/proc/sys/fs/aio-max-nr").orElseThrow();
         assertTrue(max.matches("\\d+"), max);

@@ -27,12 +27,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A blocking {@link FileChannel} whose reads, writes and forces are requests on an {@link AioEngine}: the
  * calling thread waits for the request's future. On a virtual thread that wait parks the virtual thread
  * and frees its carrier, where the JDK's channel would hold the carrier in pread or pwrite.
+ *
+ * <p>On a buffered file (without O_DIRECT), a read or write the kernel can do without waiting for the
+ * disk (data in the page cache) is done on the calling thread with one {@code RWF_NOWAIT} call, as
+ * {@link AsyncFile} describes under "Cached I/O", and the method returns without parking; only a
+ * transfer that would block waits for the engine.
  *
  * <p>It behaves as the JDK's channel does: a file position for the relative methods, moved by them and
  * kept at end of file for a channel opened with {@code APPEND}; -1 at end of file; the same argument
@@ -454,6 +460,11 @@ public final class AioFileChannel extends FileChannel {
      * kernel throws {@link java.nio.channels.AsynchronousCloseException}.
      */
     private <V> V block(CompletableFuture<V> future) throws IOException {
+        if (future.state() == Future.State.SUCCESS && !Thread.currentThread().isInterrupted()) {
+            // Done on this thread (a cached buffered transfer): nothing to wait for, so no interruptible
+            // section and no park. An interrupted thread takes the path below, which closes the channel.
+            return future.resultNow();
+        }
         boolean completed = false;
         try {
             begin();

@@ -433,7 +433,7 @@ class AioFileChannelTest {
         for (Impl impl : Impl.values()) {
             try (ChildJvm child = ChildJvm.start(List.of("-Djdk.virtualThreadScheduler.parallelism=1",
                     "-Djdk.virtualThreadScheduler.maxPoolSize=1"), CarrierProbe.class,
-                    impl == Impl.JAIO ? "jaio" : "jdk", p.toString())) {
+                    impl == Impl.JAIO ? "jaio-direct" : "jdk", p.toString())) {
                 String out = child.readAll();
                 System.out.println(impl + ", one carrier: " + out.strip());
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("maxInRead=(\\d+) ok=2000 of 2000")

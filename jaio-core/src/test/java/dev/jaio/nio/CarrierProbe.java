@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Run by {@link AioFileChannelTest} in a child JVM with one carrier thread: reads {@code args[1]} from
- * many virtual threads through jaio's FileChannel ({@code args[0]} = jaio) or the JDK's ({@code jdk}),
+ * many virtual threads through jaio's FileChannel ({@code args[0]} = jaio, or jaio-direct to open it with
+ * O_DIRECT) or the JDK's ({@code jdk}),
  * and prints how many virtual threads were inside a read at once. A read that parks its virtual thread
  * lets the single carrier run others (more than one at once); a read that holds the carrier does not.
  */
@@ -25,8 +26,12 @@ public final class CarrierProbe {
         AtomicInteger max = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         int threads = 2000;
-        try (FileChannel ch = args[0].equals("jaio") ? AioFileChannel.open(p, StandardOpenOption.READ)
-                : FileChannel.open(p, StandardOpenOption.READ);
+        try (FileChannel ch = switch (args[0]) {
+            case "jaio" -> AioFileChannel.open(p, StandardOpenOption.READ);
+            // O_DIRECT: every read goes to the engine (a cached buffered read is done inline and never parks).
+            case "jaio-direct" -> AioFileChannel.open(p, StandardOpenOption.READ, dev.jaio.JaioOpenOption.DIRECT);
+            default -> FileChannel.open(p, StandardOpenOption.READ);
+        };
              ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
             long size = ch.size();
             for (int i = 0; i < threads; i++) {
@@ -43,6 +48,7 @@ public final class CarrierProbe {
                 });
             }
         }
-        System.out.println("maxInRead=" + max.get() + " ok=" + ok.get() + " of " + threads);
+        System.out.println("maxInRead=" + max.get() + " ok=" + ok.get() + " of " + threads
+                + (args[0].startsWith("jaio") ? " " + dev.jaio.AioEngine.defaultEngine().stats() : ""));
     }
 }

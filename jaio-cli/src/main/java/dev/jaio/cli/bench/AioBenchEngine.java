@@ -36,7 +36,8 @@ final class AioBenchEngine implements BenchEngine {
             CountDownLatch finished = new CountDownLatch(depth);
             Slot[] slots = new Slot[depth];
             for (int i = 0; i < depth; i++) {
-                MemorySegment buf = arena.allocate(w.blockSize(), align);
+                MemorySegment buf = w.heapBuffers() ? MemorySegment.ofArray(new byte[w.blockSize()])
+                        : arena.allocate(w.blockSize(), align);
                 JobContext.fillPattern(buf, i + 1L);
                 slots[i] = new Slot(job, file, buf, finished);
             }
@@ -44,6 +45,7 @@ final class AioBenchEngine implements BenchEngine {
                 s.issueOrFinish();
             }
             finished.await();
+            job.stats().engineStats(engine.stats());
             reportEngine(job, engine);
         }
     }

@@ -28,6 +28,9 @@ final class AioRawEngine implements BenchEngine {
     @Override
     public void run(JobContext job) throws Exception {
         Workload w = job.workload();
+        if (w.heapBuffers()) {
+            throw new IllegalArgumentException("--mem=heap is not supported by ioengine=" + w.engine().cliName());
+        }
         JobControl control = job.control();
         RequestSource requests = job.requests();
         int depth = w.iodepth();

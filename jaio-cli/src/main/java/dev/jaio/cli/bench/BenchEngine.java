@@ -18,10 +18,11 @@ public interface BenchEngine {
             case AIO_EAGER -> new AioBenchEngine(true);
             case AIO_RAW -> new AioRawEngine();
             case URING_RAW -> new UringRawEngine();
-            case AIO_VTHREADS -> new AioVthreadsEngine();
             case JDK_ASYNC -> new JdkAsyncEngine();
             case JDK_THREADS -> new JdkThreadsEngine(false);
             case JDK_VTHREADS -> new JdkThreadsEngine(true);
+            case AIO_THREADS -> new AioThreadsEngine(false);
+            case AIO_VTHREADS -> new AioThreadsEngine(true);
         };
     }
 }

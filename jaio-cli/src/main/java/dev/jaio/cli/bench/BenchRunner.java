@@ -32,6 +32,8 @@ public final class BenchRunner {
         CountDownLatch done = new CountDownLatch(jobs);
         List<Thread> threads = new ArrayList<>();
         CpuUsage cpuStart = w.rampNanos() == 0 ? CpuUsage.now() : null;
+        java.lang.management.ThreadMXBean threadBean = java.lang.management.ManagementFactory.getThreadMXBean();
+        threadBean.resetPeakThreadCount();
         for (int i = 0; i < jobs; i++) {
             stats[i] = new StatsRegistry();
             JobContext job = new JobContext(w, control, new RequestSource(w), stats[i], i);
@@ -98,6 +100,7 @@ public final class BenchRunner {
         for (Thread t : threads) {
             t.join();
         }
+        int peakThreads = threadBean.getPeakThreadCount();
         if (control.failure() != null) {
             throw new BenchException(w, control.failure());
         }
@@ -124,7 +127,7 @@ public final class BenchRunner {
             }
             results.add(new JobResult(w, i, new JobResult.Direction(read.ios, read.bytes, read.latency),
                     new JobResult.Direction(write.ios, write.bytes, write.latency), runtime,
-                    end - control.startNanos(), cpu));
+                    end - control.startNanos(), cpu, peakThreads, stats[i].engineStats()));
         }
         return results;
     }

@@ -14,14 +14,16 @@ public enum EngineKind {
     AIO_RAW("aio-raw", "a bare AioContext loop: Iocb pool, io_submit, io_getevents"),
     /** A bare {@code IoUring} loop: an SQE per completion, submitted while waiting, no engine. */
     URING_RAW("uring-raw", "a bare IoUring loop: io_uring_enter submits and waits, CQEs reaped from the ring"),
-    /** {@code AioFileChannel} positional I/O, one virtual thread per request in flight. */
-    AIO_VTHREADS("aio-vthreads", "AioFileChannel positional I/O on iodepth virtual threads"),
     /** The JDK's {@code AsynchronousFileChannel} with a {@code CompletionHandler}. */
     JDK_ASYNC("jdk-async", "the JDK's AsynchronousFileChannel with a CompletionHandler"),
     /** {@code FileChannel} positional I/O, one platform thread per request in flight. */
     JDK_THREADS("jdk-threads", "FileChannel positional I/O on iodepth platform threads"),
     /** {@code FileChannel} positional I/O, one virtual thread per request in flight. */
-    JDK_VTHREADS("jdk-vthreads", "FileChannel positional I/O on iodepth virtual threads");
+    JDK_VTHREADS("jdk-vthreads", "FileChannel positional I/O on iodepth virtual threads"),
+    /** jaio's {@code AioFileChannel} positional I/O, one platform thread per request in flight. */
+    AIO_THREADS("aio-threads", "jaio's AioFileChannel positional I/O on iodepth platform threads"),
+    /** jaio's {@code AioFileChannel} positional I/O, one virtual thread per request in flight. */
+    AIO_VTHREADS("aio-vthreads", "jaio's AioFileChannel positional I/O on iodepth virtual threads");
 
     private final String cliName;
     private final String description;

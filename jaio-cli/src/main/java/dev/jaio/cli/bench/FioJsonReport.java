@@ -21,7 +21,9 @@ import org.HdrHistogram.Histogram;
  * (min, max, mean, stddev, N, percentiles), then {@code job_runtime}, {@code usr_cpu}, {@code sys_cpu},
  * {@code ctx}, {@code majf}, {@code minf} and {@code elapsed}. Latency here runs from the call that issues
  * a request to its completion, so {@code clat_ns} and {@code lat_ns} hold the same numbers and
- * {@code slat_ns} is absent. A {@code jaio} object per job adds what fio lacks (I/Os per CPU millisecond).
+ * {@code slat_ns} is absent. A {@code jaio} object per job adds what fio lacks (I/Os per CPU millisecond, the peak of live
+ * platform threads, and for jaio's engines the requests done inline on the caller's thread and those sent
+ * to the engine).
  */
 public final class FioJsonReport {
     /** The percentiles fio reports by default. */
@@ -110,6 +112,15 @@ public final class FioJsonReport {
         decimal(j, "cpu_ms", r.cpu().totalNanos() / 1e6);
         decimal(j, "ios_per_cpu_ms", r.iosPerCpuMs());
         j.writeStringField("cpu_scope", "process");
+        j.writeStringField("mem", w.heapBuffers() ? "heap" : "native");
+        j.writeNumberField("peak_platform_threads", r.peakPlatformThreads());
+        dev.jaio.AioEngine.Stats st = r.engineStats();
+        if (st != null) {
+            j.writeNumberField("requests_inline", st.inline());
+            j.writeNumberField("requests_to_engine", st.toEngine());
+            j.writeNumberField("blocking_fallbacks", st.blockingFallbacks());
+            j.writeNumberField("io_submit_calls", st.submitCalls());
+        }
         j.writeEndObject();
         j.writeEndObject();
     }

@@ -22,6 +22,9 @@ final class JdkAsyncEngine implements BenchEngine {
     @Override
     public void run(JobContext job) throws Exception {
         Workload w = job.workload();
+        if (w.heapBuffers()) {
+            throw new IllegalArgumentException("--mem=heap is not supported by ioengine=" + w.engine().cliName());
+        }
         int depth = w.iodepth();
         try (AsynchronousFileChannel channel = AsynchronousFileChannel.open(w.file(), openOptions(w), null);
              Arena arena = Arena.ofShared()) {

@@ -12,9 +12,13 @@ import org.HdrHistogram.Histogram;
  * @param runtimeNanos the measured period, from the end of the ramp to the last completion
  * @param elapsedNanos the whole run, ramp included
  * @param cpu          CPU time over the measured period (the process's, shared evenly among the jobs)
+ * @param peakPlatformThreads the most live platform threads of the JVM at once during the run (all jobs;
+ *                     {@code ThreadMXBean.getPeakThreadCount()}, which counts no virtual thread)
+ * @param engineStats  the counters of the job's jaio engine at the end of the run, or null for an engine
+ *                     that is not jaio's
  */
 public record JobResult(Workload workload, int index, Direction read, Direction write, long runtimeNanos,
-                        long elapsedNanos, CpuUsage cpu) {
+                        long elapsedNanos, CpuUsage cpu, int peakPlatformThreads, dev.jaio.AioEngine.Stats engineStats) {
     /**
      * One direction's numbers.
      *

@@ -53,6 +53,15 @@ public final class NormalReport {
         sb.append(String.format(Locale.ROOT,
                 "  cpu cost     : %.1f I/Os per CPU-ms (%.1f ms of CPU, whole process%s)%n",
                 r.iosPerCpuMs(), r.cpu().totalNanos() / 1e6, w.numjobs() > 1 ? ", shared evenly among jobs" : ""));
+        sb.append(String.format(Locale.ROOT, "  threads      : peak %d live platform threads in the JVM%s%n",
+                r.peakPlatformThreads(), w.heapBuffers() ? "; heap buffers" : ""));
+        dev.jaio.AioEngine.Stats st = r.engineStats();
+        if (st != null) {
+            sb.append(String.format(Locale.ROOT,
+                    "  jaio engine  : %d requests done inline, %d sent to the engine (%d to blocking threads, "
+                            + "%d io_submit calls)%n", st.inline(), st.toEngine(), st.blockingFallbacks(),
+                    st.submitCalls()));
+        }
         sb.append(String.format(Locale.ROOT, "     issued rwts: total=%d,%d,0,0 short=0,0,0,0 dropped=0,0,0,0%n",
                 r.read().ios(), r.write().ios()));
     }

@@ -12,6 +12,18 @@ public final class StatsRegistry {
         return s;
     });
 
+    private volatile dev.jaio.AioEngine.Stats engineStats;
+
+    /** Keeps the counters of the job's jaio engine at the end of its run. */
+    public void engineStats(dev.jaio.AioEngine.Stats stats) {
+        this.engineStats = stats;
+    }
+
+    /** The counters of the job's jaio engine, or null for an engine that is not jaio's. */
+    public dev.jaio.AioEngine.Stats engineStats() {
+        return engineStats;
+    }
+
     /** The calling thread's stats. */
     public IoStats forCurrentThread() {
         return perThread.get();

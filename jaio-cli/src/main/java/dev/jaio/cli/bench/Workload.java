@@ -19,9 +19,19 @@ import java.util.Objects;
  *                     {@code size} bytes or the runtime, whichever comes first)
  * @param numjobs      jobs run at once, each with its own engine and iodepth
  * @param engine       how the I/O is done
+ * @param heapBuffers  whether the thread engines use heap {@code ByteBuffer}s ({@code --mem=heap}) rather
+ *                     than native memory
  */
 public record Workload(Path file, long size, RwMode rw, int rwmixread, int blockSize, int iodepth, boolean direct,
-                       long runtimeNanos, long rampNanos, boolean timeBased, int numjobs, EngineKind engine) {
+                       long runtimeNanos, long rampNanos, boolean timeBased, int numjobs, EngineKind engine,
+                       boolean heapBuffers) {
+    /** A workload with native buffers. */
+    public Workload(Path file, long size, RwMode rw, int rwmixread, int blockSize, int iodepth, boolean direct,
+                    long runtimeNanos, long rampNanos, boolean timeBased, int numjobs, EngineKind engine) {
+        this(file, size, rw, rwmixread, blockSize, iodepth, direct, runtimeNanos, rampNanos, timeBased, numjobs, engine,
+                false);
+    }
+
     /** Checks the fields against each other. */
     public Workload {
         Objects.requireNonNull(file, "file");
@@ -60,36 +70,37 @@ public record Workload(Path file, long size, RwMode rw, int rwmixread, int block
     /** A copy with another engine. */
     public Workload withEngine(EngineKind e) {
         return new Workload(file, size, rw, rwmixread, blockSize, iodepth, direct, runtimeNanos, rampNanos, timeBased,
-                numjobs, e);
+                numjobs, e, heapBuffers);
     }
 
     /** A copy with another iodepth. */
     public Workload withIodepth(int d) {
         return new Workload(file, size, rw, rwmixread, blockSize, d, direct, runtimeNanos, rampNanos, timeBased,
-                numjobs, engine);
+                numjobs, engine, heapBuffers);
     }
 
     /** A copy with another block size. */
     public Workload withBlockSize(int bs) {
         return new Workload(file, size, rw, rwmixread, bs, iodepth, direct, runtimeNanos, rampNanos, timeBased,
-                numjobs, engine);
+                numjobs, engine, heapBuffers);
     }
 
     /** A copy with another direction and order. */
     public Workload withRw(RwMode mode) {
         return new Workload(file, size, mode, rwmixread, blockSize, iodepth, direct, runtimeNanos, rampNanos,
-                timeBased, numjobs, engine);
+                timeBased, numjobs, engine, heapBuffers);
     }
 
     /** A copy with another job count. */
     public Workload withNumjobs(int n) {
         return new Workload(file, size, rw, rwmixread, blockSize, iodepth, direct, runtimeNanos, rampNanos, timeBased,
-                n, engine);
+                n, engine, heapBuffers);
     }
 
     /** A short name for reports: {@code randread-4k-qd32-aio}. */
     public String label() {
         return rw.fioName() + "-" + Units.formatBytes(blockSize).toLowerCase(java.util.Locale.ROOT).replace("ib", "")
-                + "-qd" + iodepth + (numjobs > 1 ? "-j" + numjobs : "") + "-" + engine.cliName();
+                + "-qd" + iodepth + (numjobs > 1 ? "-j" + numjobs : "") + "-" + engine.cliName()
+                + (heapBuffers ? "-heap" : "");
     }
 }

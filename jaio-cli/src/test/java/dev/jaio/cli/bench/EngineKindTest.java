@@ -17,6 +17,6 @@ class EngineKindTest {
     @Test
     void shouldListTheKnownNamesWhenTheNameIsUnknown() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EngineKind.parse("libaio"));
-        assertTrue(e.getMessage().contains("aio, aio-eager, aio-raw, uring-raw, aio-vthreads, jdk-async, jdk-threads, jdk-vthreads"), e.getMessage());
+        assertTrue(e.getMessage().contains("aio, aio-eager, aio-raw, uring-raw, jdk-async, jdk-threads, jdk-vthreads, aio-threads, aio-vthreads"), e.getMessage());
     }
 }

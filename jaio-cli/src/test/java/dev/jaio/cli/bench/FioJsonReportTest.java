@@ -41,7 +41,7 @@ class FioJsonReportTest {
         }
         return new JobResult(w, 0, new JobResult.Direction(ios, ios * 4096, h),
                 new JobResult.Direction(0, 0, IoStats.newHistogram()), 2_000_000_000L, 3_000_000_000L,
-                new CpuUsage(300_000_000L, 500_000_000L, 1234, 56, 0));
+                new CpuUsage(300_000_000L, 500_000_000L, 1234, 56, 0), 1, null);
     }
 
     private static void assertReadsLikeFio(FioJson.Report report) {

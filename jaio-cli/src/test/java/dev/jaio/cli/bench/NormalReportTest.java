@@ -18,7 +18,7 @@ class NormalReportTest {
         }
         return new JobResult(w, 0, new JobResult.Direction(8180, 8180L * 4096, h),
                 new JobResult.Direction(0, 0, IoStats.newHistogram()), 1_001_000_000L, 1_001_000_000L,
-                new CpuUsage(9_000_000L, 127_000_000L, 2013, 15, 0));
+                new CpuUsage(9_000_000L, 127_000_000L, 2013, 15, 0), 1, null);
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Small native segments for one call at a time: the errno capture, a {@code struct timespec}, an
- * out-parameter word and an array of iocb pointers, in one allocation.
+ * out-parameter word, an array of iocb pointers and an array of {@code struct iovec}, in one allocation;
+ * and, for a platform thread, a staging buffer for the inline transfers of heap memory.
  *
  * <p>Taken with {@link #acquire()} and given back with {@link #close()} (try-with-resources), so that no
  * two calls share one at once. A platform thread keeps one of its own for its lifetime, reused by every
@@ -28,7 +29,8 @@ public final class ThreadScratch implements AutoCloseable {
             MemoryLayout.sequenceLayout(POINTER_SLOTS, ValueLayout.ADDRESS).withName("pointers"),
             Timespec.LAYOUT.withName("timespec"),
             ValueLayout.JAVA_LONG.withName("word"),
-            Native.CAPTURE_LAYOUT.withName("errno"));
+            Native.CAPTURE_LAYOUT.withName("errno"),
+            MemoryLayout.sequenceLayout(2L * ThreadScratch.IOVEC_SLOTS, ValueLayout.JAVA_LONG).withName("iovec"));
     /** Idle blocks the virtual-thread pool keeps; more (a burst of parked holders) go to the collector. */
     private static final int POOL_IDLE_MAX = 256;
 
@@ -45,6 +47,13 @@ public final class ThreadScratch implements AutoCloseable {
     public final MemorySegment word;
     /** {@link #POINTER_SLOTS} pointers. */
     public final MemorySegment pointers;
+    /** How many {@code struct iovec}s {@link #iovec} holds. */
+    public static final int IOVEC_SLOTS = 64;
+    /** {@link #IOVEC_SLOTS} {@code struct iovec}s (base, length), for preadv2 and pwritev2. */
+    public final MemorySegment iovec;
+    /** The largest {@link #stage(long)} hands out. */
+    public static final long STAGE_MAX = 64 << 10;
+    private MemorySegment stage;
     private final boolean pooled;
 
     private ThreadScratch(boolean pooled) {
@@ -56,7 +65,29 @@ public final class ThreadScratch implements AutoCloseable {
         this.word = all.asSlice(LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("word")), 8);
         this.errno = all.asSlice(LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno")),
                 Native.CAPTURE_LAYOUT.byteSize());
+        this.iovec = all.asSlice(LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("iovec")),
+                16L * IOVEC_SLOTS);
         this.pooled = pooled;
+    }
+
+    /**
+     * Staging memory of this scratch, at least {@code size} bytes (at most {@link #STAGE_MAX}), allocated on
+     * first use and grown in powers of two; only the garbage collector frees it. Meant for a platform
+     * thread's own scratch: a downcall made with it returns before the thread can use it again.
+     *
+     * @param size the bytes needed
+     * @return a segment of at least {@code size} bytes, aligned to 4096
+     * @throws IllegalArgumentException if {@code size} exceeds {@link #STAGE_MAX}
+     */
+    public MemorySegment stage(long size) {
+        if (size > STAGE_MAX) {
+            throw new IllegalArgumentException("staging request too large: size=" + size + " max=" + STAGE_MAX);
+        }
+        if (stage == null || stage.byteSize() < size) {
+            long n = Math.max(4096, Long.highestOneBit(Math.max(1, size - 1)) << 1);
+            stage = Arena.ofAuto().allocate(Math.min(n, STAGE_MAX), 4096);
+        }
+        return stage;
     }
 
     /**

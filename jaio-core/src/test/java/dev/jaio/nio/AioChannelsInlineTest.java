@@ -1,0 +1,177 @@
+package dev.jaio.nio;
+
+import static java.nio.file.StandardOpenOption.READ;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jaio.AioEngine;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.CompletionHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The inline path through jaio's channels: a cached read is done on the caller's thread, and the JDK's
+ * contracts (where completion handlers run, interruption of a blocking channel) still hold.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AioChannelsInlineTest {
+    @TempDir
+    Path dir;
+
+    private Path cachedFile(byte[] data) throws Exception {
+        return Files.write(dir.resolve("cached"), data);
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    private static AioEngine engine() throws Exception {
+        return AioEngine.builder().queueDepth(64).build();
+    }
+
+    @Test
+    void shouldReadACachedRangeOnAVirtualThreadWithoutTheEngine() throws Exception {
+        byte[] data = random(1 << 16);
+        Path p = cachedFile(data);
+        try (AioEngine e = engine(); AioFileChannel ch = AioFileChannel.open(p, Set.of(READ), e)) {
+            AtomicReference<Object> out = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    ByteBuffer b = ByteBuffer.allocate(1024);
+                    int n = 0;
+                    for (int i = 0; i < 100; i++) {
+                        b.clear();
+                        n += ch.read(b, i * 512L);
+                    }
+                    out.set(n == 100 * 1024 ? b : "read " + n);
+                } catch (Throwable t) {
+                    out.set(t);
+                }
+            }).join();
+            ByteBuffer last = (ByteBuffer) out.get();
+            assertArrayEquals(Arrays.copyOfRange(data, 99 * 512, 99 * 512 + 1024), last.array());
+            AioEngine.Stats st = e.stats();
+            assertEquals(100, st.inline(), st.toString());
+            assertEquals(0, st.toEngine(), st.toString());
+        }
+    }
+
+    @Test
+    void shouldNeverParkAVirtualThreadForACachedRead() throws Exception {
+        byte[] data = random(8 << 20);
+        Path p = cachedFile(data);
+        // One carrier: a read that parked its virtual thread would let another one into a read meanwhile.
+        try (ChildJvm child = ChildJvm.start(java.util.List.of("-Djdk.virtualThreadScheduler.parallelism=1",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=1"), CarrierProbe.class, "jaio", p.toString())) {
+            String out = child.readAll();
+            assertTrue(out.contains("maxInRead=1 ok=2000 of 2000"), "cached reads are done without parking: " + out);
+        }
+    }
+
+    @Test
+    void shouldStillCloseTheChannelForAnInterruptedReaderOfCachedData() throws Exception {
+        Path p = cachedFile(random(4096));
+        try (AioEngine e = engine(); AioFileChannel ch = AioFileChannel.open(p, Set.of(READ), e)) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(ClosedByInterruptException.class, () -> ch.read(ByteBuffer.allocate(100), 0));
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt status is kept, as the JDK's channel keeps it");
+            }
+            assertFalse(ch.isOpen(), "an interrupted blocking read closes the channel, as the JDK's does");
+        }
+    }
+
+    @Test
+    void shouldRunACompletionHandlerOnTheExecutorEvenWhenTheReadWasInline() throws Exception {
+        byte[] data = random(8192);
+        Path p = cachedFile(data);
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "handler-pool"));
+        try (AioEngine e = engine();
+             AioAsynchronousFileChannel ch = AioAsynchronousFileChannel.open(p, Set.of(READ), pool, e)) {
+            Future<Integer> f = ch.read(ByteBuffer.allocate(1024), 0);
+            assertTrue(f.isDone(), "a future may be completed inline");
+            assertEquals(1024, f.get());
+
+            CompletableFuture<String> ran = new CompletableFuture<>();
+            ByteBuffer b = ByteBuffer.allocate(512);
+            ch.read(b, 1024, "att", new CompletionHandler<Integer, String>() {
+                @Override
+                public void completed(Integer n, String att) {
+                    ran.complete(Thread.currentThread().getName() + ":" + n + ":" + att);
+                }
+
+                @Override
+                public void failed(Throwable t, String att) {
+                    ran.completeExceptionally(t);
+                }
+            });
+            assertEquals("handler-pool:512:att", ran.get(30, TimeUnit.SECONDS));
+            assertArrayEquals(Arrays.copyOfRange(data, 1024, 1536), b.array());
+            assertEquals(2, e.stats().inline(), e.stats().toString());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void shouldStillCloseTheChannelWhenAnEngineReadIsCancelledWithInterrupt() throws Exception {
+        // A cached buffered read completes inside read() and cannot be cancelled any more (the JDK
+        // comparison test then skips for jaio); O_DIRECT reads go to the engine and can.
+        Path p = cachedFile(random(1 << 20));
+        try (AioEngine e = engine();
+             AioAsynchronousFileChannel ch = AioAsynchronousFileChannel.open(p,
+                     Set.of(READ, dev.jaio.JaioOpenOption.DIRECT), null, e)) {
+            boolean cancelled = false;
+            for (int i = 0; i < 2000 && !cancelled; i++) {
+                cancelled = ch.read(ByteBuffer.allocateDirect(65536), (i % 16) * 65536L).cancel(true);
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(cancelled,
+                    "every O_DIRECT read completed before it could be cancelled");
+            assertFalse(ch.isOpen(), "cancel(true) closes the channel");
+        }
+    }
+
+    @Test
+    void shouldNotRunAHandlerOnTheIssuingThreadWithoutAnExecutor() throws Exception {
+        Path p = cachedFile(random(8192));
+        try (AioEngine e = engine();
+             AioAsynchronousFileChannel ch = AioAsynchronousFileChannel.open(p, Set.of(READ), null, e)) {
+            CompletableFuture<Thread> ran = new CompletableFuture<>();
+            ch.read(ByteBuffer.allocate(512), 0, null, new CompletionHandler<Integer, Object>() {
+                @Override
+                public void completed(Integer n, Object att) {
+                    ran.complete(Thread.currentThread());
+                }
+
+                @Override
+                public void failed(Throwable t, Object att) {
+                    ran.completeExceptionally(t);
+                }
+            });
+            assertNotSame(Thread.currentThread(), ran.get(30, TimeUnit.SECONDS));
+            assertEquals(1, e.stats().inline(), e.stats().toString());
+        }
+    }
+}
