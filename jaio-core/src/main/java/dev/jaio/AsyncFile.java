@@ -424,6 +424,7 @@ public final class AsyncFile implements AutoCloseable {
         boolean wouldBlock = false;
         if (inlineReads && inlineFits(dst)) {
             long start = System.nanoTime();
+            FileIoEvent jfr = JaioJfr.begin(IoRequest.READ);
             long r;
             try {
                 r = readInline(dst, position);
@@ -435,6 +436,8 @@ public final class AsyncFile implements AutoCloseable {
             }
             if (r < 0 || (r & PARTIAL) == 0) {
                 finishInline(start, r < 0);
+                JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
+                        engine.kind());
                 if (r < 0) {
                     future.completeExceptionally(new AioException("pread", (int) -r, null, file.path(), position));
                 } else {
@@ -487,6 +490,7 @@ public final class AsyncFile implements AutoCloseable {
         boolean wouldBlock = false;
         if (inlineWrites && inlineFits(src)) {
             long start = System.nanoTime();
+            FileIoEvent jfr = JaioJfr.begin(IoRequest.WRITE);
             long r;
             try {
                 r = writeInline(src, position);
@@ -498,6 +502,8 @@ public final class AsyncFile implements AutoCloseable {
             }
             if (r < 0 || (r & PARTIAL) == 0) {
                 finishInline(start, r < 0);
+                JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
+                        engine.kind());
                 if (r < 0) {
                     future.completeExceptionally(new AioException("pwrite", (int) -r, null, file.path(), position));
                 } else {
@@ -690,6 +696,7 @@ public final class AsyncFile implements AutoCloseable {
         if ((read ? inlineReads : inlineWrites) && buffers.size() <= ThreadScratch.IOVEC_SLOTS
                 && buffers.stream().allMatch(AsyncFile::usableInline)) {
             long start = System.nanoTime();
+            FileIoEvent jfr = JaioJfr.begin(read ? IoRequest.READV : IoRequest.WRITEV);
             long r;
             try {
                 r = vectoredInline(buffers, position, read);
@@ -700,6 +707,8 @@ public final class AsyncFile implements AutoCloseable {
             }
             if (r < 0 || (r & PARTIAL) == 0) {
                 finishInline(start, r < 0);
+                JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
+                        engine.kind());
                 if (r < 0) {
                     future.completeExceptionally(new AioException(read ? "preadv" : "pwritev", (int) -r, null,
                             file.path(), position));

@@ -29,8 +29,8 @@ public final class ThreadScratch implements AutoCloseable {
             MemoryLayout.sequenceLayout(POINTER_SLOTS, ValueLayout.ADDRESS).withName("pointers"),
             Timespec.LAYOUT.withName("timespec"),
             ValueLayout.JAVA_LONG.withName("word"),
-            Native.CAPTURE_LAYOUT.withName("errno"),
-            MemoryLayout.sequenceLayout(2L * ThreadScratch.IOVEC_SLOTS, ValueLayout.JAVA_LONG).withName("iovec"));
+            MemoryLayout.sequenceLayout(2L * ThreadScratch.IOVEC_SLOTS, ValueLayout.JAVA_LONG).withName("iovec"),
+            Native.CAPTURE_LAYOUT.withName("errno"));
     /** Idle blocks the virtual-thread pool keeps; more (a burst of parked holders) go to the collector. */
     private static final int POOL_IDLE_MAX = 256;
 
