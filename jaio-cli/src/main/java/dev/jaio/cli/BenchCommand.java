@@ -100,8 +100,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "aio (jaio's engine), aio-eager (the same, every follow-up submitted at once), aio-raw (a bare "
                     + "AioContext loop), uring-raw (a bare IoUring loop), jdk-async (AsynchronousFileChannel), "
                     + "jdk-threads (FileChannel positional I/O on iodepth platform threads per job), jdk-vthreads (the "
-                    + "same on iodepth virtual threads per job), aio-threads and aio-vthreads (the same through jaio's "
-                    + "AioFileChannel). The thread engines run numjobs x iodepth threads in all. "
+                    + "same on iodepth virtual threads per job), aio-threads (jaio's AioFileChannel on iodepth platform "
+                    + "threads per job), aio-vthreads (the same on virtual threads). The thread engines run numjobs x "
+                    + "iodepth threads in all. "
                     + "Default: ${DEFAULT-VALUE}.")
     EngineKind ioengine;
 
