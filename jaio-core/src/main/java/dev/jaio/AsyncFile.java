@@ -120,6 +120,8 @@ public final class AsyncFile implements AutoCloseable {
     /** Whether reads, and writes, are tried on the caller's thread first; cleared on EOPNOTSUPP. */
     private volatile boolean inlineReads;
     private volatile boolean inlineWrites;
+    /** Whether the file system answered a RWF_NOWAIT write with EOPNOTSUPP. */
+    private volatile boolean nowaitWritesRefused;
 
     private AsyncFile(NativeFile file, AioEngine engine, String directFallback) throws IOException {
         this.file = file;
@@ -264,6 +266,19 @@ public final class AsyncFile implements AutoCloseable {
     /** Whether writes are still tried inline; for tests. */
     boolean triesInlineWrites() {
         return inlineWrites;
+    }
+
+    /**
+     * Whether the file system refused a {@code RWF_NOWAIT} write on this buffered file ({@code EOPNOTSUPP},
+     * as ext4 answers for buffered writes on Linux 6.18), so that its writes can no longer be tried on the
+     * caller's thread without the risk of blocking it, and go to the engine. A caller that blocks anyway (a
+     * platform thread in {@link java.nio.channels.FileChannel#write}) may then write itself, as
+     * {@link dev.jaio.nio.AioFileChannel} does.
+     *
+     * @return true once a RWF_NOWAIT write of this file was refused with EOPNOTSUPP
+     */
+    public boolean refusesNowaitWrites() {
+        return nowaitWritesRefused;
     }
 
     /**
@@ -649,6 +664,7 @@ public final class AsyncFile implements AutoCloseable {
                 } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
                     if (r == NEG_EOPNOTSUPP) {
                         inlineWrites = false;
+                        nowaitWritesRefused = true;
                     }
                     return PARTIAL | done;
                 } else if (done == 0) {
@@ -795,6 +811,7 @@ public final class AsyncFile implements AutoCloseable {
                             inlineReads = false;
                         } else {
                             inlineWrites = false;
+                            nowaitWritesRefused = true;
                         }
                     }
                     return PARTIAL | done;

@@ -1,7 +1,14 @@
 package dev.jaio.nio;
 
 import dev.jaio.AioEngine;
+import dev.jaio.AioException;
 import dev.jaio.AsyncFile;
+import dev.jaio.Errno;
+import dev.jaio.NativeFile;
+import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.jfr.FileIoEvent;
+import dev.jaio.internal.jfr.JaioJfr;
+import dev.jaio.internal.linux.ThreadScratch;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -89,6 +96,8 @@ public final class AioFileChannel extends FileChannel {
 
     /** The most a read into a confined buffer stages at once on the heap. */
     private static final int CONFINED_CHUNK = 1 << 20;
+    /** The most one pwrite of {@link #writeOnCaller} stages of a heap buffer. */
+    private static final int CALLER_CHUNK = (int) ThreadScratch.STAGE_MAX;
     /** A thread that owns nothing: a segment it cannot access is confined to one thread. */
     private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> { });
 
@@ -451,7 +460,60 @@ public final class AioFileChannel extends FileChannel {
         if (!src.hasRemaining()) {
             return 0;
         }
+        if (file.refusesNowaitWrites() && !Thread.currentThread().isVirtual()) {
+            return writeOnCaller(src, position);
+        }
         return block(file.write(src, position));
+    }
+
+    /**
+     * A buffered write the file system will not try without blocking (it refused {@code RWF_NOWAIT}), by a
+     * platform thread, which waits for it either way: pwrite(2) on this thread, as the JDK's channel does,
+     * rather than the same pwrite on an engine thread plus two hand-offs. Heap memory goes through this
+     * thread's staging buffer, {@value #CALLER_CHUNK} bytes at a time. An interrupt closes the channel, as
+     * for any blocking operation. Virtual threads keep the engine path, which parks instead of pinning the
+     * carrier.
+     */
+    private int writeOnCaller(ByteBuffer src, long position) throws IOException {
+        FileIoEvent jfr = JaioJfr.begin(IoRequest.WRITE);
+        NativeFile nf = file.nativeFile();
+        int total = 0;
+        boolean completed = false;
+        try {
+            begin();
+            if (src.isDirect()) {
+                total = nf.write(MemorySegment.ofBuffer(src), position);
+                src.position(src.position() + total);
+            } else {
+                try (ThreadScratch scratch = ThreadScratch.acquire()) {
+                    while (src.hasRemaining()) {
+                        int k = Math.min(src.remaining(), CALLER_CHUNK);
+                        MemorySegment stage = scratch.stage(k).asSlice(0, k);
+                        MemorySegment.copy(MemorySegment.ofBuffer(src), 0, stage, 0, k);
+                        int n = nf.write(stage, position + total);
+                        src.position(src.position() + n);
+                        total += n;
+                        if (n < k) {
+                            break; // a short write (a full file system, a file-size limit): the count says so
+                        }
+                    }
+                }
+            }
+            completed = true;
+            JaioJfr.end(jfr, file.path(), position, total, null, file.engine().kind());
+            return total;
+        } catch (AioException e) {
+            JaioJfr.end(jfr, file.path(), position, 0, Errno.nameOf(e.errno()), file.engine().kind());
+            if (total > 0) {
+                return total; // what was written is the result; the error shows on the next write
+            }
+            if (!isOpen()) {
+                throw new ClosedChannelException(); // closed under the write: end() says how
+            }
+            throw e;
+        } finally {
+            end(completed);
+        }
     }
 
     /**

@@ -51,6 +51,43 @@ class AioChannelsInlineTest {
     }
 
     @Test
+    void shouldWriteOnTheCallingPlatformThreadOnceTheFileSystemRefusesNowaitWrites() throws Exception {
+        Path p = Files.write(dir.resolve("written"), new byte[0]);
+        byte[] data = random(100 * 4096 + 100);
+        try (AioEngine e = engine();
+             AioFileChannel ch = AioFileChannel.open(p, Set.of(java.nio.file.StandardOpenOption.WRITE), e)) {
+            ch.write(ByteBuffer.wrap(data, 0, 4096), 0); // tells whether this file system does RWF_NOWAIT writes
+            org.junit.jupiter.api.Assumptions.assumeTrue(ch.asyncFile().refusesNowaitWrites(),
+                    "this file system does RWF_NOWAIT buffered writes, so writes stay on the inline path");
+            long before = e.stats().submitted();
+            ByteBuffer heap = ByteBuffer.wrap(data);
+            heap.position(4096);
+            while (heap.hasRemaining()) {
+                int n = ch.write(heap.slice(heap.position(), Math.min(4096 + 100, heap.remaining())),
+                        heap.position());
+                heap.position(heap.position() + n);
+            }
+            ByteBuffer direct = ByteBuffer.allocateDirect(4096).put(0, data, 0, 4096);
+            assertEquals(4096, ch.write(direct, 0));
+            assertEquals(4096, direct.position());
+            assertEquals(before, e.stats().submitted(), "a platform thread writes on itself, as the JDK's channel: "
+                    + e.stats());
+            // A virtual thread keeps the engine, which parks it rather than pin its carrier in pwrite.
+            AtomicReference<Object> out = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    out.set(ch.write(ByteBuffer.wrap(data, 0, 4096), 0));
+                } catch (Throwable t) {
+                    out.set(t);
+                }
+            }).join();
+            assertEquals(4096, out.get());
+            assertEquals(before + 1, e.stats().submitted(), e.stats().toString());
+        }
+        assertArrayEquals(data, Files.readAllBytes(p));
+    }
+
+    @Test
     void shouldReadACachedRangeOnAVirtualThreadWithoutTheEngine() throws Exception {
         byte[] data = random(1 << 16);
         Path p = cachedFile(data);
