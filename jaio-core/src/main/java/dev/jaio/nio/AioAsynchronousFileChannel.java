@@ -140,6 +140,7 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
      * @param executor where completion handlers run, or null for the default group (see the class
      *                 documentation); never shut down by the channel
      * @param attrs    {@code posix:permissions} for a file created
+     * @return the open channel
      * @throws IllegalArgumentException      for an invalid combination of options
      * @throws UnsupportedOperationException for {@code APPEND}, an option jaio does not know, or an
      *                                       attribute other than {@code posix:permissions}
