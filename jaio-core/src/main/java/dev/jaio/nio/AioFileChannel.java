@@ -45,7 +45,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>On a buffered file (without O_DIRECT), a read or write the kernel can do without waiting for the
  * disk (data in the page cache) is done on the calling thread with one {@code RWF_NOWAIT} call, as
  * {@link AsyncFile} describes under "Cached I/O", and the method returns without parking; only a
- * transfer that would block waits for the engine.
+ * transfer that would block waits for the engine. Where the file system refuses {@code RWF_NOWAIT}
+ * writes ({@link AsyncFile#refusesNowaitWrites()}: ext4 on Linux 6.18), a platform thread writes with
+ * pwrite(2) itself, as the JDK's channel does, since it would wait for the engine's pwrite anyway; a
+ * virtual thread still waits for the engine, parked rather than pinning its carrier.
  *
  * <p>It behaves as the JDK's channel does: a file position for the relative methods, moved by them and
  * kept at end of file for a channel opened with {@code APPEND}; -1 at end of file; the same argument
