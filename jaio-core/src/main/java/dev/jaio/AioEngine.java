@@ -213,7 +213,7 @@ public final class AioEngine implements AutoCloseable {
             return this;
         }
 
-        /** Kernel AIO contexts, each with its own event loop thread (default 1). */
+        /** Kernel AIO contexts, or io_uring rings, each with its own event loop thread (default 1). */
         public Builder contexts(int contexts) {
             if (contexts < 1 || contexts > 256) {
                 throw new IllegalArgumentException("contexts must be 1 to 256: contexts=" + contexts);
