@@ -97,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
     int numjobs;
 
     @Option(names = "--ioengine", defaultValue = "aio", paramLabel = "ENGINE", converter = EngineConverter.class,
-            description = "aio (jaio's engine), aio-raw (a bare AioContext loop), uring-raw (a bare IoUring loop), jdk-async (AsynchronousFileChannel), "
+            description = "aio (jaio's engine), aio-raw (a bare AioContext loop), uring (jaio's engine on io_uring), uring-raw (a bare IoUring loop), jdk-async (AsynchronousFileChannel), "
                     + "jdk-threads (FileChannel on iodepth threads), jdk-vthreads (the same on virtual threads). "
                     + "Default: ${DEFAULT-VALUE}.")
     EngineKind ioengine;
