@@ -200,7 +200,17 @@ final class UringLoop implements Runnable {
             // One io_uring_enter: this turn's SQEs go in, and the thread waits for a completion (at the
             // latest the wake-up read's, when a caller offers a request or the engine stops).
             int before = unsubmittedSize;
-            int consumed = ring.submitAndWait(1);
+            int consumed;
+            try {
+                consumed = ring.submitAndWait(1);
+            } catch (AioException e) {
+                sleeping.set(false);
+                if (!isShortOfResources(e)) {
+                    throw e;
+                }
+                shortOfResources();
+                continue;
+            }
             sleeping.set(false);
             consumedSqes(consumed, before);
             waits++;
@@ -295,15 +305,27 @@ final class UringLoop implements Runnable {
         try {
             consumed = ring.submit();
         } catch (AioException e) {
-            if (e.errno() == Errno.EAGAIN.number() || e.errno() == Errno.EBUSY.number()) {
-                counters.submitCalls.increment();
-                enterCalls++;
-                Thread.onSpinWait();
-                return; // the kernel is short of memory for a moment: the SQEs stay queued, in order
+            if (!isShortOfResources(e)) {
+                throw e;
             }
-            throw e;
+            shortOfResources();
+            return;
         }
         consumedSqes(consumed, before);
+    }
+
+    /**
+     * EAGAIN (the kernel could not allocate for the requests) or EBUSY (completions it could not post):
+     * io_uring_enter(2) says to reap and retry; the SQEs stay queued, in order.
+     */
+    private static boolean isShortOfResources(AioException e) {
+        return e.errno() == Errno.EAGAIN.number() || e.errno() == Errno.EBUSY.number();
+    }
+
+    private void shortOfResources() {
+        counters.submitCalls.increment();
+        enterCalls++;
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // a moment for memory to free up
     }
 
     private void consumedSqes(int consumed, int before) {
