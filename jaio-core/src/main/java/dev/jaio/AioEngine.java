@@ -5,6 +5,7 @@ import dev.jaio.internal.engine.EngineCounters;
 import dev.jaio.internal.engine.KernelAioEngine;
 import dev.jaio.internal.engine.ThreadPoolEngine;
 import dev.jaio.internal.jfr.JaioJfr;
+import dev.jaio.internal.engine.UringEngine;
 import java.lang.ref.Cleaner;
 import java.util.Locale;
 import java.util.Objects;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Which engine runs, and why, is a question with an answer: {@link #kind()} and
  * {@link #fallbackReason()}. The system property {@code jaio.engine} ({@code kernel}, {@code threads},
- * {@code auto}) overrides the builder's choice, so a whole test suite can run on either.
+ * {@code uring}, {@code auto}) overrides the builder's choice, so a whole test suite can run on each.
  *
  * <p>{@link #close()} fails requests not yet handed to the kernel with
  * {@link java.nio.channels.AsynchronousCloseException}, waits for those in the kernel to complete, then
@@ -46,7 +47,9 @@ public final class AioEngine implements AutoCloseable {
         /** Linux kernel AIO (io_submit and io_getevents). */
         KERNEL_AIO,
         /** Blocking syscalls on a pool of threads. */
-        THREAD_POOL
+        THREAD_POOL,
+        /** Linux io_uring (io_uring_enter), chosen with {@link Mode#IO_URING}. */
+        IO_URING
     }
 
     /** How to choose the engine. */
@@ -56,7 +59,9 @@ public final class AioEngine implements AutoCloseable {
         /** Kernel AIO, or fail to build. */
         KERNEL_AIO,
         /** The thread pool, always. */
-        THREAD_POOL
+        THREAD_POOL,
+        /** io_uring, or fail to build with the error of io_uring_setup (the message says why). */
+        IO_URING
     }
 
     private static final Cleaner CLEANER = Cleaner.create();
@@ -171,7 +176,7 @@ public final class AioEngine implements AutoCloseable {
     public Stats stats() {
         EngineCounters.Snapshot s = engine.counters().snapshot(engine.inFlight());
         AioContext.Counters k = engine instanceof KernelAioEngine ka ? ka.contextCounters()
-                : new AioContext.Counters(0, 0, 0, 0, 0);
+                : engine instanceof UringEngine ue ? ue.ringCounters() : new AioContext.Counters(0, 0, 0, 0, 0);
         return new Stats(s.submitted(), s.completed(), s.failed(), s.inFlight(), k.submitCalls(),
                 k.getEventsCalls(), k.ringEvents(), k.syscallEvents(), s.blockingFallbacks(), s.latencyMeanNanos(),
                 s.latencyP50Nanos(), s.latencyP99Nanos(), s.latencyP999Nanos(), s.inline());
@@ -278,7 +283,7 @@ public final class AioEngine implements AutoCloseable {
         }
 
         /**
-         * Kernel AIO contexts, each with its own event loop thread (default 1).
+         * Kernel AIO contexts, or io_uring rings, each with its own event loop thread (default 1).
          *
          * @param contexts how many kernel AIO contexts, each with its own event loop
          * @return this builder
@@ -388,7 +393,8 @@ public final class AioEngine implements AutoCloseable {
          * Builds the engine.
          *
          * @return the engine, running
-         * @throws AioException in mode KERNEL_AIO, when kernel AIO is unusable (the message says why)
+         * @throws AioException in mode KERNEL_AIO, when kernel AIO is unusable, or in mode IO_URING, when
+         *                      io_uring is (the message says why)
          */
         public AioEngine build() throws AioException {
             Mode m = modeFromProperty(mode);
@@ -397,6 +403,16 @@ public final class AioEngine implements AutoCloseable {
                     4L * queueDepth * contexts);
             AlignedBufferPool pool = new AlignedBufferPool(4096, 1 << 20, 64);
             String reason = null;
+            if (m == Mode.IO_URING) {
+                try {
+                    Engine e = new UringEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
+                            threadName);
+                    return new AioEngine(e, Kind.IO_URING, null, pool, queueDepth, threadName);
+                } catch (AioException e) {
+                    pool.close();
+                    throw withUnavailabilityCause(e);
+                }
+            }
             if (m != Mode.THREAD_POOL) {
                 try {
                     Engine e = new KernelAioEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
@@ -422,10 +438,23 @@ public final class AioEngine implements AutoCloseable {
             return switch (p.trim().toLowerCase(Locale.ROOT)) {
                 case "kernel", "aio", "kernel_aio" -> Mode.KERNEL_AIO;
                 case "threads", "thread_pool", "pool" -> Mode.THREAD_POOL;
+                case "uring", "io_uring" -> Mode.IO_URING;
                 case "auto" -> Mode.AUTO;
                 default -> throw new IllegalArgumentException(
-                        "jaio.engine must be kernel, threads or auto: jaio.engine=" + p);
+                        "jaio.engine must be kernel, threads, uring or auto: jaio.engine=" + p);
             };
+        }
+
+        /** io_uring_setup's error, with {@code IoUring.unavailabilityCause()} when it has more to say. */
+        private static AioException withUnavailabilityCause(AioException e) {
+            String cause = dev.jaio.uring.IoUring.unavailabilityCause().orElse(null);
+            if (cause == null || !"io_uring_setup".equals(e.syscall())) {
+                return e;
+            }
+            AioException wrapped = new AioException(e.syscall(), e.errno(),
+                    "io_uring is unusable here; IoUring.unavailabilityCause() says: " + cause);
+            wrapped.initCause(e);
+            return wrapped;
         }
     }
 }

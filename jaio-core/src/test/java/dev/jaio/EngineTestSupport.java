@@ -8,6 +8,9 @@ final class EngineTestSupport {
     /** The engine kind this run of the suite tests: the property, else kernel AIO. */
     static AioEngine.Kind expectedKind() {
         String p = System.getProperty("jaio.engine", "");
+        if (p.equalsIgnoreCase("uring") || p.equalsIgnoreCase("io_uring")) {
+            return AioEngine.Kind.IO_URING;
+        }
         return p.equalsIgnoreCase("threads") ? AioEngine.Kind.THREAD_POOL : AioEngine.Kind.KERNEL_AIO;
     }
 

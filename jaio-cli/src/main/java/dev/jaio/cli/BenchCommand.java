@@ -98,7 +98,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--ioengine", defaultValue = "aio", paramLabel = "ENGINE", converter = EngineConverter.class,
             description = "aio (jaio's engine), aio-eager (the same, every follow-up submitted at once), aio-raw (a bare "
-                    + "AioContext loop), uring-raw (a bare IoUring loop), jdk-async (AsynchronousFileChannel), "
+                    + "AioContext loop), uring (jaio's engine on io_uring), uring-raw (a bare IoUring loop), jdk-async "
+                    + "(AsynchronousFileChannel), "
                     + "jdk-threads (FileChannel positional I/O on iodepth platform threads per job), jdk-vthreads (the "
                     + "same on iodepth virtual threads per job), aio-threads (jaio's AioFileChannel on iodepth platform "
                     + "threads per job), aio-vthreads (the same on virtual threads). The thread engines run numjobs x "

@@ -178,6 +178,9 @@ class JaioFileSystemProviderTest {
         assertEquals(0, Long.parseLong(m.group(5)), "no request failed");
         if (m.group(1).equals("KERNEL_AIO")) {
             assertTrue(submitCalls > 0, "the kernel engine called io_submit: " + out);
+        } else if (m.group(1).equals("IO_URING")) {
+            assertTrue(submitCalls > 0, "the io_uring engine called io_uring_enter: " + out);
+            assertTrue(System.getProperty("jaio.engine", "").contains("uring"), "io_uring runs only when asked");
         } else {
             assertEquals("threads", System.getProperty("jaio.engine"), "the thread-pool engine runs only when asked");
         }

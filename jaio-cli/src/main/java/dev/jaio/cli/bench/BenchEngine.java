@@ -16,6 +16,7 @@ public interface BenchEngine {
         return switch (kind) {
             case AIO -> new AioBenchEngine(false);
             case AIO_EAGER -> new AioBenchEngine(true);
+            case URING -> new UringBenchEngine();
             case AIO_RAW -> new AioRawEngine();
             case URING_RAW -> new UringRawEngine();
             case JDK_ASYNC -> new JdkAsyncEngine();

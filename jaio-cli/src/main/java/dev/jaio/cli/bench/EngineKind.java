@@ -12,6 +12,8 @@ public enum EngineKind {
     AIO_EAGER("aio-eager", "jaio's engine, every completion's follow-up submitted at once (submitEagerly)"),
     /** A bare {@code AioContext} loop: an iocb pool, io_submit and io_getevents, no engine. */
     AIO_RAW("aio-raw", "a bare AioContext loop: Iocb pool, io_submit, io_getevents"),
+    /** jaio's engine on io_uring: {@code AsyncFile} on an {@code AioEngine} in {@code IO_URING} mode. */
+    URING("uring", "jaio's engine on io_uring (AsyncFile on AioEngine, Mode.IO_URING)"),
     /** A bare {@code IoUring} loop: an SQE per completion, submitted while waiting, no engine. */
     URING_RAW("uring-raw", "a bare IoUring loop: io_uring_enter submits and waits, CQEs reaped from the ring"),
     /** The JDK's {@code AsynchronousFileChannel} with a {@code CompletionHandler}. */
