@@ -102,6 +102,8 @@ public final class AsyncFile implements AutoCloseable {
     private static final boolean INLINE = !"false".equalsIgnoreCase(System.getProperty("jaio.inline"));
     /** Marks an inline attempt that stopped short: the low bits are the bytes it transferred. */
     private static final long PARTIAL = 1L << 62;
+    /** What {@link #attemptInline} answers when it finished the request itself. */
+    private static final long FINISHED = -1L;
     private static final long NEG_EAGAIN = -Errno.EAGAIN.number();
     private static final long NEG_EINTR = -Errno.EINTR.number();
     private static final long NEG_EOPNOTSUPP = -Errno.EOPNOTSUPP.number();
@@ -438,29 +440,8 @@ public final class AsyncFile implements AutoCloseable {
         long prefix = 0;
         boolean wouldBlock = false;
         if (inlineReads && inlineFits(dst)) {
-            long start = System.nanoTime();
-            FileIoEvent jfr = JaioJfr.begin(IoRequest.READ);
-            long r;
-            try {
-                r = readInline(dst, position);
-            } catch (Throwable e) {
-                // The caller's arena closed during the copy, or staging memory could not be had.
-                finishInline(start, true);
-                future.completeExceptionally(e);
-                return;
-            }
-            if (r < 0 || (r & PARTIAL) == 0) {
-                finishInline(start, r < 0);
-                JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
-                        engine.kind());
-                if (r < 0) {
-                    future.completeExceptionally(new AioException("pread", (int) -r, null, file.path(), position));
-                } else {
-                    if (bb != null) {
-                        bb.position(bb.position() + (int) r);
-                    }
-                    future.complete((int) r);
-                }
+            long r = attemptInline(true, dst, bb, position, future);
+            if (r == FINISHED) {
                 return;
             }
             prefix = r & ~PARTIAL;
@@ -504,29 +485,8 @@ public final class AsyncFile implements AutoCloseable {
         long prefix = 0;
         boolean wouldBlock = false;
         if (inlineWrites && inlineFits(src)) {
-            long start = System.nanoTime();
-            FileIoEvent jfr = JaioJfr.begin(IoRequest.WRITE);
-            long r;
-            try {
-                r = writeInline(src, position);
-            } catch (Throwable e) {
-                // The caller's arena closed during the copy, or staging memory could not be had.
-                finishInline(start, true);
-                future.completeExceptionally(e);
-                return;
-            }
-            if (r < 0 || (r & PARTIAL) == 0) {
-                finishInline(start, r < 0);
-                JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
-                        engine.kind());
-                if (r < 0) {
-                    future.completeExceptionally(new AioException("pwrite", (int) -r, null, file.path(), position));
-                } else {
-                    if (bb != null) {
-                        bb.position(bb.position() + (int) r);
-                    }
-                    future.complete((int) r);
-                }
+            long r = attemptInline(false, src, bb, position, future);
+            if (r == FINISHED) {
                 return;
             }
             prefix = r & ~PARTIAL;
@@ -555,6 +515,43 @@ public final class AsyncFile implements AutoCloseable {
             startStaged(new Staged(false, List.of(src), bb, position, length, future, false)
                     .resuming(prefix, wouldBlock));
         }
+    }
+
+    /**
+     * Tries a single-buffer read or write on this thread ({@link #readInline}, {@link #writeInline}). When
+     * it finishes the request (all done, end of file, an error), it completes the future, counts the
+     * request and releases the file, and answers {@link #FINISHED}; otherwise it answers {@code PARTIAL}
+     * with the bytes done, for the engine to go on from.
+     */
+    private long attemptInline(boolean read, MemorySegment buf, ByteBuffer bb, long position,
+                               CompletableFuture<Integer> future) {
+        long start = System.nanoTime();
+        FileIoEvent jfr = JaioJfr.begin(read ? IoRequest.READ : IoRequest.WRITE);
+        long r;
+        try {
+            r = read ? readInline(buf, position) : writeInline(buf, position);
+        } catch (Throwable e) {
+            // The caller's arena closed during the copy, or staging memory could not be had.
+            finishInline(start, true);
+            future.completeExceptionally(e);
+            return FINISHED;
+        }
+        if (r >= 0 && (r & PARTIAL) != 0) {
+            return r;
+        }
+        finishInline(start, r < 0);
+        JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
+                engine.kind());
+        if (r < 0) {
+            future.completeExceptionally(new AioException(read ? "pread" : "pwrite", (int) -r, null, file.path(),
+                    position));
+        } else {
+            if (bb != null) {
+                bb.position(bb.position() + (int) r);
+            }
+            future.complete((int) r);
+        }
+        return FINISHED;
     }
 
     /**
