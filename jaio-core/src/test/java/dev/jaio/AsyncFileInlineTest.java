@@ -91,20 +91,37 @@ class AsyncFileInlineTest {
         byte[] data = TestFiles.random(1 << 20, 3);
         Path p = Files.write(dir.resolve("uncached"), data);
         try (AioEngine e = EngineTestSupport.engine(); AsyncFile f = AsyncFile.open(p, e, READ)) {
-            dropPages(f, 0, data.length);
-            ByteBuffer b = ByteBuffer.allocate(64 << 10);
-            assertEquals(64 << 10, f.read(b, 128 << 10).get());
-            assertArrayEquals(java.util.Arrays.copyOfRange(data, 128 << 10, 192 << 10), b.array());
+            // The RWF_NOWAIT read of dropped pages starts their readahead and says EAGAIN; rarely (seen once in
+            // four runs here) the disk answers within the call and the kernel returns the data inline. So
+            // each attempt counts once, on one path or the other, and the engine must take at least one of
+            // up to five attempts on freshly dropped ranges.
+            long engineBefore = 0;
+            long inlineBefore = 0;
+            boolean toEngine = false;
+            long at = 0;
+            for (int attempt = 0; attempt < 5 && !toEngine; attempt++) {
+                at = (128L << 10) * (attempt + 1);
+                dropPages(f, 0, data.length);
+                ByteBuffer b = ByteBuffer.allocate(64 << 10);
+                assertEquals(64 << 10, f.read(b, at).get());
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, (int) at, (int) at + (64 << 10)), b.array());
+                AioEngine.Stats st = e.stats();
+                assertEquals(1, st.inline() - inlineBefore + st.toEngine() - engineBefore, st.toString());
+                toEngine = st.toEngine() > engineBefore;
+                inlineBefore = st.inline();
+                engineBefore = st.toEngine();
+            }
             AioEngine.Stats st = e.stats();
-            assertEquals(0, st.inline(), "the pages were not cached: " + st);
-            assertEquals(1, st.toEngine(), st.toString());
+            assertTrue(toEngine, "a read of dropped pages went to the engine in none of five attempts: " + st);
             if (e.kind() == AioEngine.Kind.KERNEL_AIO) {
-                assertEquals(1, st.blockingFallbacks(), "what would block goes to a blocking thread: " + st);
+                assertEquals(st.toEngine(), st.blockingFallbacks(),
+                        "what would block goes to a blocking thread: " + st);
             }
             assertTrue(f.triesInlineReads(), "EAGAIN does not turn the inline path off");
             // Now cached by that read: the same range again is done inline.
-            assertTrue(f.read(ByteBuffer.allocate(64 << 10), 128 << 10).isDone());
-            assertEquals(1, e.stats().inline());
+            long inline = st.inline();
+            assertTrue(f.read(ByteBuffer.allocate(64 << 10), at).isDone());
+            assertEquals(inline + 1, e.stats().inline());
         }
     }
 
