@@ -574,19 +574,8 @@ public final class AsyncFile implements AutoCloseable {
     private long readInline(MemorySegment dst, long position) {
         long length = dst.byteSize();
         boolean asIs = usableInline(dst);
-        StagingPool.Buffer big = null;
-        ThreadScratch scratch = null;
-        MemorySegment mem;
-        if (asIs) {
-            mem = dst;
-        } else if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
-            scratch = ThreadScratch.acquire();
-            mem = scratch.stage(length);
-        } else {
-            big = staging.acquire(length);
-            mem = big.segment();
-        }
-        try {
+        try (InlineStage stage = asIs ? null : new InlineStage(length)) {
+            MemorySegment mem = asIs ? dst : stage.segment;
             int fd = file.fd();
             long done = 0;
             boolean partial = false;
@@ -614,13 +603,6 @@ public final class AsyncFile implements AutoCloseable {
                 MemorySegment.copy(mem, 0, dst, 0, done);
             }
             return partial ? PARTIAL | done : done;
-        } finally {
-            if (big != null) {
-                big.release();
-            }
-            if (scratch != null) {
-                scratch.close();
-            }
         }
     }
 
@@ -634,20 +616,9 @@ public final class AsyncFile implements AutoCloseable {
     private long writeInline(MemorySegment src, long position) {
         long length = src.byteSize();
         boolean asIs = usableInline(src);
-        StagingPool.Buffer big = null;
-        ThreadScratch scratch = null;
-        MemorySegment mem;
-        try {
-            if (asIs) {
-                mem = src;
-            } else {
-                if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
-                    scratch = ThreadScratch.acquire();
-                    mem = scratch.stage(length);
-                } else {
-                    big = staging.acquire(length);
-                    mem = big.segment();
-                }
+        try (InlineStage stage = asIs ? null : new InlineStage(length)) {
+            MemorySegment mem = asIs ? src : stage.segment;
+            if (!asIs) {
                 MemorySegment.copy(src, 0, mem, 0, length);
             }
             int fd = file.fd();
@@ -671,7 +642,33 @@ public final class AsyncFile implements AutoCloseable {
                 }
             }
             return done;
-        } finally {
+        }
+    }
+
+    /**
+     * Native memory for one inline transfer of a buffer the kernel may not use as it is, held only during
+     * the call: the calling platform thread's staging buffer (up to {@link ThreadScratch#STAGE_MAX}), else
+     * jaio's staging memory; given back on close.
+     */
+    private final class InlineStage implements AutoCloseable {
+        final MemorySegment segment;
+        private final ThreadScratch scratch;
+        private final StagingPool.Buffer big;
+
+        InlineStage(long length) {
+            if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
+                scratch = ThreadScratch.acquire();
+                big = null;
+                segment = scratch.stage(length);
+            } else {
+                scratch = null;
+                big = staging.acquire(length);
+                segment = big.segment();
+            }
+        }
+
+        @Override
+        public void close() {
             if (big != null) {
                 big.release();
             }
