@@ -13,12 +13,19 @@ import java.util.function.BiConsumer;
  * {@code iodepth}, whose futures complete on its event loop thread ({@code completionExecutor(Runnable::run)});
  * each completion records itself and issues the slot's next request through {@link AsyncFile}, so
  * {@code iodepth} requests stay in flight and the engine batches the refills into its io_submit calls.
+ * {@code --ioengine=uring} is the same on an engine in {@link AioEngine.Mode#IO_URING} mode, whose loop
+ * gathers a turn's refills into one io_uring_enter that also waits.
  */
 final class AioBenchEngine implements BenchEngine {
+    private final AioEngine.Mode mode;
     private final boolean submitEagerly;
 
-    /** With {@code submitEagerly}, {@code --ioengine=aio-eager}: see {@code AioEngine.Builder.submitEagerly}. */
-    AioBenchEngine(boolean submitEagerly) {
+    /**
+     * With {@code submitEagerly}, {@code --ioengine=aio-eager} (see {@code AioEngine.Builder.submitEagerly});
+     * with {@link AioEngine.Mode#IO_URING}, {@code --ioengine=uring}.
+     */
+    AioBenchEngine(AioEngine.Mode mode, boolean submitEagerly) {
+        this.mode = mode;
         this.submitEagerly = submitEagerly;
     }
 
@@ -26,7 +33,7 @@ final class AioBenchEngine implements BenchEngine {
     public void run(JobContext job) throws Exception {
         Workload w = job.workload();
         int depth = w.iodepth();
-        try (AioEngine engine = AioEngine.builder().mode(AioEngine.Mode.KERNEL_AIO).queueDepth(depth)
+        try (AioEngine engine = AioEngine.builder().mode(mode).queueDepth(depth)
                 .submitEagerly(submitEagerly).completionExecutor(Runnable::run).name("jaio-bench-j" + job.index()).build();
              AsyncFile file = AsyncFile.open(w.file(), engine, AioRawEngine.openOptions(w))) {
             // Automatic memory: AsyncFile hands the kernel memory only the GC can free, and stages (copies)

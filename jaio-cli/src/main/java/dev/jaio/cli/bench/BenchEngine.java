@@ -1,5 +1,7 @@
 package dev.jaio.cli.bench;
 
+import dev.jaio.AioEngine;
+
 /** One way of doing the I/O of a job: runs it to the end, keeping {@code iodepth} requests in flight. */
 public interface BenchEngine {
     /**
@@ -14,9 +16,9 @@ public interface BenchEngine {
     /** The engine for {@code kind}. */
     static BenchEngine of(EngineKind kind) {
         return switch (kind) {
-            case AIO -> new AioBenchEngine(false);
-            case AIO_EAGER -> new AioBenchEngine(true);
-            case URING -> new UringBenchEngine();
+            case AIO -> new AioBenchEngine(AioEngine.Mode.KERNEL_AIO, false);
+            case AIO_EAGER -> new AioBenchEngine(AioEngine.Mode.KERNEL_AIO, true);
+            case URING -> new AioBenchEngine(AioEngine.Mode.IO_URING, false);
             case AIO_RAW -> new AioRawEngine();
             case URING_RAW -> new UringRawEngine();
             case JDK_ASYNC -> new JdkAsyncEngine();
