@@ -880,9 +880,7 @@ public final class AsyncFile implements AutoCloseable {
      * Segments of arenas a caller can close are not, and are staged.
      */
     static boolean freedOnlyByGc(MemorySegment segment) {
-        String session = segment.scope().getClass().getName();
-        return session.equals("jdk.internal.foreign.ImplicitSession")
-                || session.startsWith("jdk.internal.foreign.GlobalSession");
+        return dev.jaio.internal.memory.MemoryLifetime.freedOnlyByGc(segment);
     }
 
     /** A thread that owns nothing: a segment it cannot access is confined to some thread. */

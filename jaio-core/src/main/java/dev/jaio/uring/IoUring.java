@@ -957,9 +957,7 @@ public final class IoUring implements AutoCloseable {
      * pins the answer for the arenas this JDK has.
      */
     static boolean freedOnlyByGc(MemorySegment segment) {
-        String session = segment.scope().getClass().getName();
-        return session.equals("jdk.internal.foreign.ImplicitSession")
-                || session.startsWith("jdk.internal.foreign.GlobalSession");
+        return dev.jaio.internal.memory.MemoryLifetime.freedOnlyByGc(segment);
     }
 
     /** Whether buffers unregistered while requests were in flight are still held; for tests. */
