@@ -6,6 +6,7 @@
  */
 module dev.jaio {
     exports dev.jaio;
+    exports dev.jaio.aio;
     exports dev.jaio.nio;
     exports dev.jaio.uring;
 

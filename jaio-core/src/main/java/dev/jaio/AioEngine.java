@@ -1,11 +1,13 @@
 package dev.jaio;
 
+import dev.jaio.aio.AioContext;
+
 import dev.jaio.internal.engine.Engine;
 import dev.jaio.internal.engine.EngineCounters;
-import dev.jaio.internal.engine.KernelAioEngine;
-import dev.jaio.internal.engine.ThreadPoolEngine;
+import dev.jaio.internal.engine.aio.KernelAioEngine;
+import dev.jaio.internal.engine.pool.ThreadPoolEngine;
 import dev.jaio.internal.jfr.JaioJfr;
-import dev.jaio.internal.engine.UringEngine;
+import dev.jaio.internal.engine.uring.UringEngine;
 import java.lang.ref.Cleaner;
 import java.util.Locale;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package dev.jaio;
 
+import dev.jaio.internal.linux.AioAdvice;
+
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,8 +1,11 @@
 package dev.jaio;
 
+import dev.jaio.aio.IoVec;
+import dev.jaio.aio.Iocb;
+
 import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.engine.IoRequest;
-import dev.jaio.internal.engine.StagingPool;
+import dev.jaio.internal.buffer.StagingPool;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
 import dev.jaio.internal.linux.LibC;
@@ -1044,12 +1047,12 @@ public final class AsyncFile implements AutoCloseable {
         abstract void failSubmission(Throwable t);
 
         @Override
-        protected boolean cancelledByClose() {
+        public boolean cancelledByClose() {
             return guard.isClosed();
         }
 
         @Override
-        protected void nowaitUnsupported() {
+        public void nowaitUnsupported() {
             if (op == READ || op == READV) {
                 nowaitReads = false;
             } else {

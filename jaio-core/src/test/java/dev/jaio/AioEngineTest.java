@@ -1,5 +1,7 @@
 package dev.jaio;
 
+import dev.jaio.testing.TestFiles;
+
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -61,9 +63,14 @@ class AioEngineTest {
         try (AioEngine e = AioEngine.builder().queueDepth(256).build();
              AsyncFile f = AsyncFile.open(p, e, READ, JaioOpenOption.DIRECT);
              Arena arena = Arena.ofShared()) {
+            // The buffers first, so that the 256 reads are issued as one burst.
+            List<MemorySegment> bufs = new ArrayList<>();
+            for (int i = 0; i < 256; i++) {
+                bufs.add(arena.allocate(4096, 4096));
+            }
             List<CompletableFuture<Integer>> fs = new ArrayList<>();
             for (int i = 0; i < 256; i++) {
-                fs.add(f.read(arena.allocate(4096, 4096), (i % 256) * 4096L));
+                fs.add(f.read(bufs.get(i), i * 4096L));
             }
             for (CompletableFuture<Integer> x : fs) {
                 assertEquals(4096, x.get());

@@ -1,5 +1,10 @@
 package dev.jaio;
 
+import dev.jaio.aio.AioContext;
+import dev.jaio.aio.IoEventArray;
+import dev.jaio.aio.IoPriority;
+import dev.jaio.aio.Iocb;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -28,21 +33,21 @@ import java.util.stream.Stream;
  * directory, root's home), so a child run as nobody gets a world-readable copy of them in a fresh
  * temporary directory, removed when the child has exited.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private ChildJvm() {
     }
 
     /** The child's exit code and output. */
-    record Result(int exitCode, String stdout, String stderr) {
-        String line() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public String line() {
             return stdout.strip();
         }
     }
 
     /** Why a child cannot be run as nobody here, or null when it can. */
-    static String nobodyUnavailableReason() {
+    public static String nobodyUnavailableReason() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "dropping to nobody needs root; tests run as user.name=" + System.getProperty("user.name");
         }
@@ -53,7 +58,7 @@ final class ChildJvm {
     }
 
     /** Runs {@link #main} with {@code args} in a new JVM, as root (the current user) or as nobody. */
-    static Result run(boolean asNobody, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+    public static Result run(boolean asNobody, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         Path copy = asNobody ? readableCopyOfClasses() : null;
         try {
             List<String> cmd = new ArrayList<>();

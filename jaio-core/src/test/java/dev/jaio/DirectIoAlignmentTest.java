@@ -1,5 +1,11 @@
 package dev.jaio;
 
+import dev.jaio.testing.TestFiles;
+
+import dev.jaio.aio.AioContext;
+import dev.jaio.aio.IoEvent;
+import dev.jaio.aio.Iocb;
+
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,5 +1,7 @@
 package dev.jaio;
 
+import dev.jaio.testing.TestFiles;
+
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;

@@ -1,5 +1,7 @@
 package dev.jaio;
 
+import dev.jaio.aio.AioContext;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;

@@ -2,10 +2,10 @@ package dev.jaio.bench;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.jaio.AioContext;
+import dev.jaio.aio.AioContext;
 import dev.jaio.AioException;
-import dev.jaio.IoEventArray;
-import dev.jaio.Iocb;
+import dev.jaio.aio.IoEventArray;
+import dev.jaio.aio.Iocb;
 import dev.jaio.JaioOpenOption;
 import dev.jaio.NativeFile;
 import java.io.IOException;

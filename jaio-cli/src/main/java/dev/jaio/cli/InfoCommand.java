@@ -1,13 +1,13 @@
 package dev.jaio.cli;
 
-import dev.jaio.AioContext;
+import dev.jaio.aio.AioContext;
 import dev.jaio.AioEngine;
 import dev.jaio.AsyncFile;
 import dev.jaio.AioException;
 import dev.jaio.DirectIoAlignment;
 import dev.jaio.Errno;
-import dev.jaio.IoEvent;
-import dev.jaio.Iocb;
+import dev.jaio.aio.IoEvent;
+import dev.jaio.aio.Iocb;
 import dev.jaio.JaioOpenOption;
 import dev.jaio.NativeFile;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
-import dev.jaio.IoVec;
+import dev.jaio.aio.IoVec;
 import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.linux.LibC;
 import dev.jaio.internal.linux.Mman;
@@ -305,7 +305,7 @@ public final class IoUring implements AutoCloseable {
     static String missingFeatures(int features) {
         if ((features & SUPPORTED_REQUIRED) != SUPPORTED_REQUIRED) {
             return "the kernel lacks IORING_FEAT_EXT_ARG (Linux 5.11), which timed waits need: features=0x"
-                    + Integer.toHexString(features) + "; use kernel AIO (dev.jaio.AioContext) on this kernel";
+                    + Integer.toHexString(features) + "; use kernel AIO (dev.jaio.aio.AioContext) on this kernel";
         }
         return null;
     }
@@ -856,7 +856,7 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * {@code io_uring_register_eventfd}: the kernel adds 1 to the eventfd ({@code dev.jaio.EventFd})
+     * {@code io_uring_register_eventfd}: the kernel adds 1 to the eventfd ({@code dev.jaio.aio.EventFd})
      * for completions it posts, so that an event loop can wait for them with poll or epoll.
      *
      * @param eventFd an eventfd's descriptor

@@ -242,7 +242,7 @@ public final class Sqe {
     /**
      * Sets {@code ioprio}.
      *
-     * @param ioprio an I/O priority ({@code dev.jaio.IoPriority}'s value), written as its low 16 bits
+     * @param ioprio an I/O priority ({@code dev.jaio.aio.IoPriority}'s value), written as its low 16 bits
      * @return this
      */
     public Sqe ioprio(int ioprio) {
@@ -552,7 +552,7 @@ public final class Sqe {
     }
 
     /**
-     * {@code io_uring_prep_readv}: preadv2(2) into {@code nrVecs} iovecs ({@code dev.jaio.IoVec}).
+     * {@code io_uring_prep_readv}: preadv2(2) into {@code nrVecs} iovecs ({@code dev.jaio.aio.IoVec}).
      *
      * @param fd      the file
      * @param iovecs  an array of {@code struct iovec}; it and the buffers stay allocated until the

@@ -11,7 +11,7 @@ final class UringAdvice {
 
     static final String UNAVAILABLE = "io_uring is unavailable here: the kernel is older than 5.1 or built without "
             + "CONFIG_IO_URING, or a seccomp policy (container runtimes commonly install one) blocks the io_uring "
-            + "system calls; use kernel AIO (dev.jaio.AioContext) or allow io_uring_setup, io_uring_enter and "
+            + "system calls; use kernel AIO (dev.jaio.aio.AioContext) or allow io_uring_setup, io_uring_enter and "
             + "io_uring_register in the policy";
 
     /** The advice for {@code errno} from {@code syscall}; never null, so AioException adds no AIO advice. */

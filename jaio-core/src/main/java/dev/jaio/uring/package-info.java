@@ -5,7 +5,7 @@
  * <p>{@link dev.jaio.uring.IoUring} is a ring, {@link dev.jaio.uring.Sqe} a submission queue entry with
  * liburing's {@code io_uring_prep_*} as {@code prep*} methods, {@link dev.jaio.uring.Cqe} and
  * {@link dev.jaio.uring.CqeArray} completions, {@link dev.jaio.uring.IoUringParams} the setup parameters.
- * As with {@link dev.jaio.AioContext}, this layer mirrors the kernel one to one: the kernel validates
+ * As with {@link dev.jaio.aio.AioContext}, this layer mirrors the kernel one to one: the kernel validates
  * what it is given, and its errno comes back as an {@link dev.jaio.AioException}. Keeping the memory a
  * request names allocated until its completion is reaped is the caller's job here.
  */

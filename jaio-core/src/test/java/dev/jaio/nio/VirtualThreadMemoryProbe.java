@@ -52,7 +52,7 @@ public final class VirtualThreadMemoryProbe {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("reads=" + n + " bytes=" + bytes.get() + " failures=" + failures.get() + " ms=" + ms
                     + " " + status("VmHWM") + (args[0].equals("JDK") ? "" : " stagedPeakBytes="
-                    + dev.jaio.internal.engine.StagingPool.forAlignment(4096).peakAllocatedBytes()
+                    + dev.jaio.internal.buffer.StagingPool.forAlignment(4096).peakAllocatedBytes()
                     + " scratchBlocks=" + dev.jaio.internal.linux.ThreadScratch.pooledCreated()));
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jaio.AioContext;
+import dev.jaio.aio.AioContext;
 import dev.jaio.AioEngine;
 import dev.jaio.AioException;
 import dev.jaio.AsyncFile;

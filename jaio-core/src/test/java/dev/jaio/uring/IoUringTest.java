@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
-import dev.jaio.EventFd;
-import dev.jaio.IoVec;
+import dev.jaio.aio.EventFd;
+import dev.jaio.aio.IoVec;
 import dev.jaio.internal.linux.LibC;
 import dev.jaio.internal.linux.Statx;
 import java.io.IOException;

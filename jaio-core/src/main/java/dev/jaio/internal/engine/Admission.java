@@ -9,19 +9,19 @@ import java.util.concurrent.Semaphore;
  * (a completion callback issuing the next request) never waits, since it is the thread that would
  * have to free the slot.
  */
-final class Admission {
+public final class Admission {
     private final Semaphore permits;
     private final int limit;
     private final boolean failFast;
 
-    Admission(int limit, boolean failFast) {
+    public Admission(int limit, boolean failFast) {
         this.permits = new Semaphore(limit);
         this.limit = limit;
         this.failFast = failFast;
     }
 
     /** Takes a permit; false when the caller is an engine thread that went past the limit without one. */
-    boolean admit(boolean engineThread) {
+    public boolean admit(boolean engineThread) {
         if (permits.tryAcquire()) {
             return true;
         }
@@ -37,7 +37,7 @@ final class Admission {
         return true;
     }
 
-    void release() {
+    public void release() {
         permits.release();
     }
 }

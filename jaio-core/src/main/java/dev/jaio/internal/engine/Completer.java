@@ -8,7 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
  * configured executor, in batches so that one reap costs one hand-off. With no executor, completions
  * run on the calling engine thread.
  */
-final class Completer {
+public final class Completer {
     private static final System.Logger LOG = System.getLogger(Completer.class.getName());
 
     private final EngineCounters counters;
@@ -18,14 +18,14 @@ final class Completer {
     private long[] results = new long[64];
     private int size;
 
-    Completer(EngineCounters counters, Admission admission, Executor executor) {
+    public Completer(EngineCounters counters, Admission admission, Executor executor) {
         this.counters = counters;
         this.admission = admission;
         this.executor = executor;
     }
 
     /** Accounts for a finished request; its completion runs at once or at the next {@link #flush()}. */
-    void finish(IoRequest r, long result, boolean batched) {
+    public void finish(IoRequest r, long result, boolean batched) {
         account(counters, admission, r, result);
         if (executor == null) {
             run(r, result);
@@ -42,7 +42,7 @@ final class Completer {
     }
 
     /** Hands the batch collected since the last flush to the executor. Engine thread only. */
-    void flush() {
+    public void flush() {
         if (size == 0) {
             return;
         }
@@ -71,8 +71,8 @@ final class Completer {
      * Runs a request with a blocking syscall on the calling thread and finishes it: its completion runs
      * on {@code executor}, or here when that is null or refuses. Never leaves the request unanswered.
      */
-    static void runBlocking(EngineCounters counters, Admission admission, IoRequest r, Executor executor) {
-        r.rwFlags &= ~dev.jaio.Iocb.RWF_NOWAIT;
+    public static void runBlocking(EngineCounters counters, Admission admission, IoRequest r, Executor executor) {
+        r.rwFlags &= ~dev.jaio.aio.Iocb.RWF_NOWAIT;
         long res;
         try {
             res = r.runBlocking();
@@ -92,7 +92,7 @@ final class Completer {
         }
     }
 
-    static void account(EngineCounters counters, Admission admission, IoRequest r, long result) {
+    public static void account(EngineCounters counters, Admission admission, IoRequest r, long result) {
         counters.recordLatency(System.nanoTime() - r.startNanos);
         if (result < 0) {
             counters.failed.increment();
@@ -105,7 +105,7 @@ final class Completer {
         }
     }
 
-    static void run(IoRequest r, long result) {
+    public static void run(IoRequest r, long result) {
         try {
             r.complete(result);
         } catch (Throwable t) {
@@ -113,7 +113,7 @@ final class Completer {
         }
     }
 
-    static void abort(EngineCounters counters, Admission admission, IoRequest r, Throwable cause) {
+    public static void abort(EngineCounters counters, Admission admission, IoRequest r, Throwable cause) {
         counters.failed.increment();
         if (r.admitted) {
             r.admitted = false;

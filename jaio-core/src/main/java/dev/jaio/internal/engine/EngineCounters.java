@@ -10,20 +10,20 @@ public final class EngineCounters {
     private static final int SUB_BITS = 2;
     private static final int BUCKETS = 64 << SUB_BITS;
 
-    final LongAdder submitted = new LongAdder();
-    final LongAdder completed = new LongAdder();
-    final LongAdder failed = new LongAdder();
-    final LongAdder submitCalls = new LongAdder();
-    final LongAdder reapCalls = new LongAdder();
-    final LongAdder blockingFallbacks = new LongAdder();
-    final LongAdder inline = new LongAdder();
+    public final LongAdder submitted = new LongAdder();
+    public final LongAdder completed = new LongAdder();
+    public final LongAdder failed = new LongAdder();
+    public final LongAdder submitCalls = new LongAdder();
+    public final LongAdder reapCalls = new LongAdder();
+    public final LongAdder blockingFallbacks = new LongAdder();
+    public final LongAdder inline = new LongAdder();
     // Striped per bucket: callers finishing inline requests on many threads record at once, and most of
     // them land in the same bucket.
     private final LongAdder[] latency = newBuckets();
     private final LongAdder latencySum = new LongAdder();
 
     /** Requests accepted and not yet finished. */
-    long inFlight() {
+    public long inFlight() {
         return Math.max(0, submitted.sum() - completed.sum() - failed.sum());
     }
 
@@ -41,7 +41,7 @@ public final class EngineCounters {
         recordLatency(System.nanoTime() - startNanos);
     }
 
-    void recordLatency(long nanos) {
+    public void recordLatency(long nanos) {
         if (nanos < 0) {
             nanos = 0;
         }
@@ -57,7 +57,7 @@ public final class EngineCounters {
         return b;
     }
 
-    static int bucket(long v) {
+    public static int bucket(long v) {
         if (v < (1L << SUB_BITS)) {
             return (int) v;
         }
@@ -67,7 +67,7 @@ public final class EngineCounters {
     }
 
     /** The upper bound of the values in a bucket. */
-    static long bucketUpperBound(int b) {
+    public static long bucketUpperBound(int b) {
         if (b < (1 << SUB_BITS)) {
             return b;
         }

@@ -31,9 +31,9 @@ public abstract class IoRequest {
     /** RWF_* flags for aio_rw_flags. */
     public int rwFlags;
     /** When the request was issued, for the latency summary. */
-    long startNanos;
+    public long startNanos;
     /** Whether the request holds an admission permit. */
-    boolean admitted;
+    public boolean admitted;
     /**
      * Bytes a first, non-blocking attempt already transferred (a buffered RWF_NOWAIT read or write that
      * stopped short at what was cached); {@link #runBlocking()} goes on from there and returns the total.
@@ -67,12 +67,12 @@ public abstract class IoRequest {
      * Whether the request should no longer be started because its owner is closing; the engine then
      * aborts it with {@link java.nio.channels.AsynchronousCloseException} instead of submitting it.
      */
-    protected boolean cancelledByClose() {
+    public boolean cancelledByClose() {
         return false;
     }
 
     /** The kernel refused RWF_NOWAIT for this file (EOPNOTSUPP); later requests should not set it. */
-    protected void nowaitUnsupported() {
+    public void nowaitUnsupported() {
     }
 
     /** The syscall name of the request, for error messages. */

@@ -4,13 +4,13 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Thread factories for the engines' threads, which are daemons and are marked as engine threads. */
-final class Threads {
+public final class Threads {
     private Threads() {
     }
 
     private static final ThreadLocal<Boolean> ENGINE_THREAD = new ThreadLocal<>();
 
-    static ThreadFactory daemonFactory(String prefix) {
+    public static ThreadFactory daemonFactory(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> Thread.ofPlatform().daemon().name(prefix + "-" + n.incrementAndGet()).unstarted(() -> {
             ENGINE_THREAD.set(Boolean.TRUE);
@@ -18,7 +18,7 @@ final class Threads {
         });
     }
 
-    static boolean isEngineThread(Thread t) {
+    public static boolean isEngineThread(Thread t) {
         return t == Thread.currentThread() && ENGINE_THREAD.get() == Boolean.TRUE;
     }
 }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jaio.AioContext;
-import dev.jaio.IoEvent;
-import dev.jaio.Iocb;
+import dev.jaio.aio.AioContext;
+import dev.jaio.aio.IoEvent;
+import dev.jaio.aio.Iocb;
 import dev.jaio.NativeFile;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

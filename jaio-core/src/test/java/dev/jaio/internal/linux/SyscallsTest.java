@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jaio.Errno;
-import dev.jaio.IoEvent;
-import dev.jaio.Iocb;
+import dev.jaio.aio.IoEvent;
+import dev.jaio.aio.Iocb;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
