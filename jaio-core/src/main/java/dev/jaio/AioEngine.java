@@ -1,15 +1,13 @@
 package dev.jaio;
 
-import dev.jaio.aio.AioContext;
-
+import dev.jaio.internal.engine.Backend;
 import dev.jaio.internal.engine.Engine;
+import dev.jaio.internal.engine.EngineConfig;
 import dev.jaio.internal.engine.EngineCounters;
-import dev.jaio.internal.engine.aio.KernelAioEngine;
-import dev.jaio.internal.engine.pool.ThreadPoolEngine;
+import dev.jaio.internal.engine.Engines;
+import dev.jaio.internal.engine.KernelCalls;
 import dev.jaio.internal.jfr.JaioJfr;
-import dev.jaio.internal.engine.uring.UringEngine;
 import java.lang.ref.Cleaner;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -78,11 +76,11 @@ public final class AioEngine implements AutoCloseable {
     private final String name;
     private final Cleaner.Cleanable cleanable;
 
-    private AioEngine(Engine engine, Kind kind, String fallbackReason, AlignedBufferPool pool, int queueDepth,
+    private AioEngine(Engine engine, String fallbackReason, AlignedBufferPool pool, int queueDepth,
                       String name) {
         this.engine = engine;
         this.name = name;
-        this.kind = kind;
+        this.kind = kindOf(engine.backend());
         this.fallbackReason = fallbackReason;
         this.pool = pool;
         this.queueDepth = queueDepth;
@@ -91,6 +89,16 @@ public final class AioEngine implements AutoCloseable {
             pool.close();
         });
         JaioJfr.register(this, AioEngine::jfrSnapshot);
+    }
+
+    /** The public name of a backend: each {@link Backend} has a {@link Kind} of the same name. */
+    static Kind kindOf(Backend backend) {
+        return Kind.valueOf(backend.name());
+    }
+
+    /** The backend a mode asks for, null for AUTO: each other {@link Mode} names a {@link Backend}. */
+    static Backend backendOf(Mode mode) {
+        return mode == Mode.AUTO ? null : Backend.valueOf(mode.name());
     }
 
     /** The counters the periodic {@code dev.jaio.EngineStatistics} JFR event reports. */
@@ -176,11 +184,10 @@ public final class AioEngine implements AutoCloseable {
      * @return a snapshot of the engine's counters and latency summary
      */
     public Stats stats() {
-        EngineCounters.Snapshot s = engine.counters().snapshot(engine.inFlight());
-        AioContext.Counters k = engine instanceof KernelAioEngine ka ? ka.contextCounters()
-                : engine instanceof UringEngine ue ? ue.ringCounters() : new AioContext.Counters(0, 0, 0, 0, 0);
+        EngineCounters.Snapshot s = engine.stats();
+        KernelCalls k = s.kernel();
         return new Stats(s.submitted(), s.completed(), s.failed(), s.inFlight(), k.submitCalls(),
-                k.getEventsCalls(), k.ringEvents(), k.syscallEvents(), s.blockingFallbacks(), s.latencyMeanNanos(),
+                k.waitCalls(), k.ringEvents(), k.syscallEvents(), s.blockingFallbacks(), s.latencyMeanNanos(),
                 s.latencyP50Nanos(), s.latencyP99Nanos(), s.latencyP999Nanos(), s.inline());
     }
 
@@ -399,64 +406,20 @@ public final class AioEngine implements AutoCloseable {
          *                      io_uring is (the message says why)
          */
         public AioEngine build() throws AioException {
-            Mode m = modeFromProperty(mode);
             String threadName = name != null ? name : "jaio-" + SEQUENCE.incrementAndGet();
             int outstanding = maxOutstanding > 0 ? maxOutstanding : (int) Math.min(Integer.MAX_VALUE,
                     4L * queueDepth * contexts);
+            EngineConfig config = new EngineConfig(queueDepth, contexts, outstanding, failFast, completionExecutor,
+                    blockingThreads, poolThreads, submitEagerly, threadName);
             AlignedBufferPool pool = new AlignedBufferPool(4096, 1 << 20, 64);
-            String reason = null;
-            if (m == Mode.IO_URING) {
-                try {
-                    Engine e = new UringEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
-                            threadName);
-                    return new AioEngine(e, Kind.IO_URING, null, pool, queueDepth, threadName);
-                } catch (AioException e) {
-                    pool.close();
-                    throw withUnavailabilityCause(e);
-                }
+            Engines.Built built;
+            try {
+                built = Engines.build(backendOf(mode), config);
+            } catch (AioException | RuntimeException e) {
+                pool.close();
+                throw e;
             }
-            if (m != Mode.THREAD_POOL) {
-                try {
-                    Engine e = new KernelAioEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
-                            blockingThreads, submitEagerly, threadName);
-                    return new AioEngine(e, Kind.KERNEL_AIO, null, pool, queueDepth, threadName);
-                } catch (AioException e) {
-                    if (m == Mode.KERNEL_AIO) {
-                        pool.close();
-                        throw e;
-                    }
-                    reason = e.getMessage();
-                }
-            }
-            Engine e = new ThreadPoolEngine(poolThreads, outstanding, failFast, completionExecutor, threadName);
-            return new AioEngine(e, Kind.THREAD_POOL, reason, pool, queueDepth, threadName);
-        }
-
-        private static Mode modeFromProperty(Mode configured) {
-            String p = System.getProperty("jaio.engine");
-            if (p == null || p.isBlank()) {
-                return configured;
-            }
-            return switch (p.trim().toLowerCase(Locale.ROOT)) {
-                case "kernel", "aio", "kernel_aio" -> Mode.KERNEL_AIO;
-                case "threads", "thread_pool", "pool" -> Mode.THREAD_POOL;
-                case "uring", "io_uring" -> Mode.IO_URING;
-                case "auto" -> Mode.AUTO;
-                default -> throw new IllegalArgumentException(
-                        "jaio.engine must be kernel, threads, uring or auto: jaio.engine=" + p);
-            };
-        }
-
-        /** io_uring_setup's error, with {@code IoUring.unavailabilityCause()} when it has more to say. */
-        private static AioException withUnavailabilityCause(AioException e) {
-            String cause = dev.jaio.uring.IoUring.unavailabilityCause().orElse(null);
-            if (cause == null || !"io_uring_setup".equals(e.syscall())) {
-                return e;
-            }
-            AioException wrapped = new AioException(e.syscall(), e.errno(),
-                    "io_uring is unusable here; IoUring.unavailabilityCause() says: " + cause);
-            wrapped.initCause(e);
-            return wrapped;
+            return new AioEngine(built.engine(), built.fallbackReason(), pool, queueDepth, threadName);
         }
     }
 }

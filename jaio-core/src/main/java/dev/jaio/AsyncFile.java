@@ -4,6 +4,7 @@ import dev.jaio.aio.IoVec;
 import dev.jaio.aio.Iocb;
 
 import dev.jaio.internal.concurrent.CloseGuard;
+import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.buffer.StagingPool;
 import dev.jaio.internal.jfr.FileIoEvent;
@@ -190,13 +191,12 @@ public final class AsyncFile implements AutoCloseable {
         try {
             f = NativeFile.open(path, options, attrs);
         } catch (AioException e) {
-            boolean wantedDirect = options.stream().anyMatch(o -> o == JaioOpenOption.DIRECT
-                    || o.toString().equals("DIRECT"));
+            boolean wantedDirect = options.stream().anyMatch(NativeFile::isDirectOption);
             if (!wantedDirect || e.errno() != Errno.EINVAL.number()) {
                 throw e;
             }
             Set<OpenOption> buffered = new HashSet<>(options);
-            buffered.removeIf(o -> o == JaioOpenOption.DIRECT || o.toString().equals("DIRECT"));
+            buffered.removeIf(NativeFile::isDirectOption);
             f = NativeFile.open(path, buffered, attrs);
             fallback = "the file system refused O_DIRECT (EINVAL); the file was opened for buffered I/O";
         }
@@ -420,7 +420,7 @@ public final class AsyncFile implements AutoCloseable {
         }
         Request r;
         try {
-            r = new Request(metaData ? IoRequest.FSYNC : IoRequest.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
+            r = new Request(metaData ? IoOp.FSYNC : IoOp.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
                 @Override
                 Object value(long n) {
                     return null;
@@ -457,7 +457,7 @@ public final class AsyncFile implements AutoCloseable {
         if (usableAsIs(dst, position)) {
             Request r;
             try {
-                r = new Request(IoRequest.READ, position, dst, dst.byteSize(), readFlags(), future);
+                r = new Request(IoOp.READ, position, dst, dst.byteSize(), readFlags(), future);
             } catch (Throwable t) {
                 guard.release();
                 future.completeExceptionally(t);
@@ -503,7 +503,7 @@ public final class AsyncFile implements AutoCloseable {
         if (usableAsIs(src, position)) {
             Request r;
             try {
-                r = new Request(IoRequest.WRITE, position, src, length, writeFlags(), future);
+                r = new Request(IoOp.WRITE, position, src, length, writeFlags(), future);
             } catch (Throwable t) {
                 guard.release();
                 future.completeExceptionally(t);
@@ -529,7 +529,7 @@ public final class AsyncFile implements AutoCloseable {
     private long attemptInline(boolean read, MemorySegment buf, ByteBuffer bb, long position,
                                CompletableFuture<Integer> future) {
         long start = System.nanoTime();
-        FileIoEvent jfr = JaioJfr.begin(read ? IoRequest.READ : IoRequest.WRITE);
+        FileIoEvent jfr = JaioJfr.begin(read ? IoOp.READ : IoOp.WRITE);
         long r;
         try {
             r = read ? readInline(buf, position) : writeInline(buf, position);
@@ -709,7 +709,7 @@ public final class AsyncFile implements AutoCloseable {
         if ((read ? inlineReads : inlineWrites) && buffers.size() <= ThreadScratch.IOVEC_SLOTS
                 && buffers.stream().allMatch(AsyncFile::usableInline)) {
             long start = System.nanoTime();
-            FileIoEvent jfr = JaioJfr.begin(read ? IoRequest.READV : IoRequest.WRITEV);
+            FileIoEvent jfr = JaioJfr.begin(read ? IoOp.READV : IoOp.WRITEV);
             long r;
             try {
                 r = vectoredInline(buffers, position, read);
@@ -748,7 +748,7 @@ public final class AsyncFile implements AutoCloseable {
         try {
             iov = staging.acquire(IoVec.LAYOUT.byteSize() * buffers.size());
             IoVec.array(SegmentAllocator.slicingAllocator(iov.segment()), buffers);
-            r = new Request(read ? IoRequest.READV : IoRequest.WRITEV, position, iov.segment(), buffers.size(),
+            r = new Request(read ? IoOp.READV : IoOp.WRITEV, position, iov.segment(), buffers.size(),
                     read ? readFlags() : writeFlags(), future) {
                 @Override
                 Object value(long n) {
@@ -1039,7 +1039,7 @@ public final class AsyncFile implements AutoCloseable {
 
     /** What the request classes share: the file's descriptor, close and NOWAIT handling, the blocking run. */
     private abstract class Base extends IoRequest {
-        Base(byte op, long position, MemorySegment buffer, long length, int rwFlags) {
+        Base(IoOp op, long position, MemorySegment buffer, long length, int rwFlags) {
             super(op, file.fd(), position, buffer, length, rwFlags);
         }
 
@@ -1053,7 +1053,7 @@ public final class AsyncFile implements AutoCloseable {
 
         @Override
         public void nowaitUnsupported() {
-            if (op == READ || op == READV) {
+            if (op.reads()) {
                 nowaitReads = false;
             } else {
                 nowaitWrites = false;
@@ -1065,7 +1065,7 @@ public final class AsyncFile implements AutoCloseable {
             // By address, as the kernel sees it through an iocb. The memory is jaio's staging memory or
             // memory only the garbage collector frees (see the class documentation), and this request keeps
             // it reachable; a confined segment would be refused by a downcall on this pool thread.
-            MemorySegment mem = op == READ || op == WRITE
+            MemorySegment mem = op.singleBuffer()
                     ? MemorySegment.ofAddress(buffer.address() + done).reinterpret(length - done) : buffer;
             long r;
             do {
@@ -1076,7 +1076,6 @@ public final class AsyncFile implements AutoCloseable {
                     case WRITEV -> LibC.pwritev2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
                     case FSYNC -> LibC.fsync(fd);
                     case FDSYNC -> LibC.fdatasync(fd);
-                    default -> -Errno.EINVAL.number();
                 };
             } while (r == -Errno.EINTR.number());
             if (done > 0) {
@@ -1101,7 +1100,7 @@ public final class AsyncFile implements AutoCloseable {
         /** The JFR event begun at issue, or null when no recording asks for it. */
         final FileIoEvent jfr;
 
-        Request(byte op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
+        Request(IoOp op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
             super(op, position, buffer, length, rwFlags);
             this.future = future;
             this.jfr = JaioJfr.begin(op);
@@ -1205,7 +1204,7 @@ public final class AsyncFile implements AutoCloseable {
             this.total = Math.min(total, MAX_TRANSFER);
             this.future = future;
             this.longResult = longResult;
-            this.jfr = JaioJfr.begin(read ? IoRequest.READ : IoRequest.WRITE);
+            this.jfr = JaioJfr.begin(read ? IoOp.READ : IoOp.WRITE);
         }
 
         /** Marks the transfer as the rest of an inline attempt that did {@code prefix} bytes. */
@@ -1342,7 +1341,7 @@ public final class AsyncFile implements AutoCloseable {
         final long wanted;
 
         Chunk(Staged transfer, long position, StagingPool.Buffer stage, long length, long skip, long wanted) {
-            super(transfer.read ? READ : WRITE, position, stage.segment(), length,
+            super(transfer.read ? IoOp.READ : IoOp.WRITE, position, stage.segment(), length,
                     transfer.read ? readFlags() : writeFlags());
             this.transfer = transfer;
             this.stage = stage;

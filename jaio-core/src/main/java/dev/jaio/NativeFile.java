@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.jaio.internal.concurrent.CloseGuard;
+import dev.jaio.internal.concurrent.DaemonThreads;
 import dev.jaio.internal.linux.Arch;
 import dev.jaio.internal.linux.LibC;
 import dev.jaio.internal.linux.Statx;
@@ -67,11 +68,7 @@ public final class NativeFile implements Closeable {
     }
 
     /** Closes the descriptors of files that became unreachable without {@link #close()}. */
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "jaio-file-cleaner");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Cleaner CLEANER = DaemonThreads.cleaner("jaio-file-cleaner");
 
     private final Closer closer;
     private final Cleaner.Cleanable cleanable;
@@ -176,7 +173,7 @@ public final class NativeFile implements Closeable {
                 continue; // a hint; Linux files are sparse already
             } else if (option == LinkOption.NOFOLLOW_LINKS) {
                 flags |= O_NOFOLLOW;
-            } else if (option == JaioOpenOption.DIRECT || isJdkDirect(option)) {
+            } else if (isDirectOption(option)) {
                 flags |= LibC.O_DIRECT;
             } else if (option == JaioOpenOption.NOATIME) {
                 flags |= LibC.O_NOATIME;
@@ -238,8 +235,14 @@ public final class NativeFile implements Closeable {
         return file;
     }
 
-    private static boolean isJdkDirect(OpenOption option) {
-        return option.getClass().getName().equals("com.sun.nio.file.ExtendedOpenOption")
+    /**
+     * Whether an option asks for O_DIRECT: {@link JaioOpenOption#DIRECT}, or the JDK's
+     * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT} (in {@code jdk.unsupported}, which jaio does not
+     * require, so it is known by its class and name). The one answer {@link AsyncFile} uses too.
+     */
+    static boolean isDirectOption(OpenOption option) {
+        return option == JaioOpenOption.DIRECT
+                || option.getClass().getName().equals("com.sun.nio.file.ExtendedOpenOption")
                 && option.toString().equals("DIRECT");
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.jfr.FileForceEvent;
 import dev.jaio.internal.jfr.FileReadEvent;
 import dev.jaio.internal.jfr.FileWriteEvent;
@@ -133,9 +133,9 @@ class AsyncFileJfrTest {
 
     @Test
     void shouldBeginNothingWhenNoRecordingAsksForTheEvents() {
-        assertNull(JaioJfr.begin(IoRequest.READ));
-        assertNull(JaioJfr.begin(IoRequest.WRITEV));
-        assertNull(JaioJfr.begin(IoRequest.FDSYNC));
+        assertNull(JaioJfr.begin(IoOp.READ));
+        assertNull(JaioJfr.begin(IoOp.WRITEV));
+        assertNull(JaioJfr.begin(IoOp.FDSYNC));
         JaioJfr.end(null, Path.of("x"), 0, 0, null, AioEngine.Kind.KERNEL_AIO); // a no-op, as at every completion
     }
 

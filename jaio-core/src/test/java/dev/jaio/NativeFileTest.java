@@ -473,6 +473,21 @@ class NativeFileTest {
         }
     }
 
+    @Test
+    void shouldKnowDirectByJaiosOptionOrTheJdksAndByNothingElseCalledDirect() throws Exception {
+        assertTrue(NativeFile.isDirectOption(JaioOpenOption.DIRECT));
+        assertTrue(NativeFile.isDirectOption(jdkDirect()));
+        java.nio.file.OpenOption impostor = new java.nio.file.OpenOption() {
+            @Override
+            public String toString() {
+                return "DIRECT";
+            }
+        };
+        assertTrue(!NativeFile.isDirectOption(impostor), "an option of another class named DIRECT");
+        assertTrue(!NativeFile.isDirectOption(JaioOpenOption.NOATIME));
+        assertTrue(!NativeFile.isDirectOption(java.nio.file.StandardOpenOption.READ));
+    }
+
     /**
      * The JDK's {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, looked up by name: the tests are
      * compiled into module dev.jaio, which does not read jdk.unsupported.

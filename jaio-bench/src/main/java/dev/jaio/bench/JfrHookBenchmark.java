@@ -1,7 +1,7 @@
 package dev.jaio.bench;
 
 import dev.jaio.AioEngine;
-import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ public class JfrHookBenchmark {
     /** A request's two hooks: begin at issue, end at completion. */
     @Benchmark
     public FileIoEvent beginAndEnd() {
-        FileIoEvent e = JaioJfr.begin(IoRequest.READ);
+        FileIoEvent e = JaioJfr.begin(IoOp.READ);
         JaioJfr.end(e, path, 4096, 4096, null, AioEngine.Kind.KERNEL_AIO);
         return e;
     }

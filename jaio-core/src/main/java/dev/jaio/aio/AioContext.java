@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.jaio.internal.concurrent.CloseGuard;
+import dev.jaio.internal.concurrent.DaemonThreads;
 import dev.jaio.internal.linux.AioRing;
 import dev.jaio.internal.linux.Native;
 import dev.jaio.internal.linux.Syscalls;
@@ -62,11 +63,7 @@ import java.util.concurrent.locks.StampedLock;
 public final class AioContext implements AutoCloseable {
     private static final boolean RING_ENABLED =
             !"false".equalsIgnoreCase(System.getProperty("jaio.ring", "true"));
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "jaio-aio-context-cleaner");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Cleaner CLEANER = DaemonThreads.cleaner("jaio-aio-context-cleaner");
     /**
      * Held for reading by io_setup calls, and for writing while a context is destroyed and threads may
      * still hold its id on their way into io_getevents: no context created meanwhile can get that id.
@@ -79,7 +76,9 @@ public final class AioContext implements AutoCloseable {
     private final int nrEvents;
     private final AioRing ring;
     /** Calls in progress that must finish before the ring is unmapped. */
-    private final CloseGuard users = new CloseGuard();
+    private final CloseGuard users = new CloseGuard(Errno.EINVAL.number(),
+            "this AioContext is closed, and its id is not passed to the kernel again; create a new one "
+                    + "with AioContext.setup");
     /** Threads in (or on their way into) a waiting io_getevents; io_destroy wakes them. */
     private final AtomicInteger waiters = new AtomicInteger();
     /** Write: a user-space ring reader. Read: an io_getevents call. */
@@ -324,7 +323,7 @@ public final class AioContext implements AutoCloseable {
 
     private List<IoEvent> getEventsList(int minNr, int maxNr, Duration timeout, SignalSet mask)
             throws AioException {
-        long nanos = toNanos(timeout);
+        long nanos = Timespec.timeoutNanos(timeout);
         if (minNr < 0 || maxNr < 0 || minNr > maxNr) {
             // The kernel rejects these before it touches the events array: let it say so.
             String syscall = syscallName(mask);
@@ -466,7 +465,7 @@ public final class AioContext implements AutoCloseable {
                 } else if (got > 0) {
                     return got; // hand over what was reaped; the error shows on the next call
                 } else if (isClosed()) {
-                    throw closed(syscall);
+                    throw users.closedError(syscall);
                 } else {
                     throw new AioException(syscall, (int) -ret, null);
                 }
@@ -539,33 +538,11 @@ public final class AioContext implements AutoCloseable {
     }
 
     private void acquire(String syscall) throws AioException {
-        if (!users.tryAcquire()) {
-            throw closed(syscall);
-        }
+        users.acquire(syscall);
     }
 
     private void release() {
         users.release();
-    }
-
-    private static AioException closed(String syscall) {
-        return new AioException(syscall, Errno.EINVAL.number(),
-                "this AioContext is closed, and its id is not passed to the kernel again; create a new one "
-                        + "with AioContext.setup");
-    }
-
-    private static long toNanos(Duration timeout) {
-        if (timeout == null) {
-            return -1;
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            return 0;
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return -1;
-        }
     }
 
     /**

@@ -393,14 +393,14 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
             return Completions.completed(this, new JaioFileLock(this, first));
         }
         CompletableFuture<FileLock> waited = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("jaio-lock-wait").start(() -> {
+        dev.jaio.internal.concurrent.DaemonThreads.unstarted("jaio-lock-wait", () -> {
             try {
                 waited.complete(new JaioFileLock(this, fc.lock(position, size, shared)));
             } catch (Throwable t) {
                 // Closed before the wait began, the platform channel says ClosedChannelException.
                 waited.completeExceptionally(isOpen() ? t : new AsynchronousCloseException());
             }
-        });
+        }).start();
         return Completions.pending(this, waited);
     }
 

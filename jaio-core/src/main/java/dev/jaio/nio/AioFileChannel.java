@@ -5,7 +5,7 @@ import dev.jaio.AioException;
 import dev.jaio.AsyncFile;
 import dev.jaio.Errno;
 import dev.jaio.NativeFile;
-import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
 import dev.jaio.internal.linux.ThreadScratch;
@@ -478,7 +478,7 @@ public final class AioFileChannel extends FileChannel {
      * carrier.
      */
     private int writeOnCaller(ByteBuffer src, long position) throws IOException {
-        FileIoEvent jfr = JaioJfr.begin(IoRequest.WRITE);
+        FileIoEvent jfr = JaioJfr.begin(IoOp.WRITE);
         NativeFile nf = file.nativeFile();
         int total = 0;
         boolean completed = false;

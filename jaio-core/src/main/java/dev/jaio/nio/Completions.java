@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.internal.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Futures and completion handlers for jaio's channels: the JDK's channel contract on top of the engine's
@@ -24,16 +24,7 @@ final class Completions {
 
     /** Runs handlers whose result was known before anything was submitted, on a channel without executor. */
     private static final class DefaultPool {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-            private final AtomicInteger n = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = new Thread(r, "jaio-nio-handler-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }
-        });
+        static final ExecutorService POOL = Executors.newCachedThreadPool(DaemonThreads.factory("jaio-nio-handler"));
     }
 
     /**

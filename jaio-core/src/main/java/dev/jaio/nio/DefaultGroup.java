@@ -1,9 +1,9 @@
 package dev.jaio.nio;
 
+import dev.jaio.internal.concurrent.DaemonThreads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where completion handlers of a channel opened without an executor run: a cached thread pool made as the
@@ -43,16 +43,7 @@ final class DefaultGroup {
     private static ExecutorService create() {
         initialSize();
         ThreadFactory factory = threadFactory();
-        return Executors.newCachedThreadPool(factory != null ? factory : new ThreadFactory() {
-            private final AtomicInteger n = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = new Thread(r, "jaio-nio-handler-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }
-        });
+        return Executors.newCachedThreadPool(factory != null ? factory : DaemonThreads.factory("jaio-nio-handler"));
     }
 
     private static int initialSize() {

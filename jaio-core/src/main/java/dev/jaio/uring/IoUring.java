@@ -7,6 +7,8 @@ import dev.jaio.AioException;
 import dev.jaio.Errno;
 import dev.jaio.aio.IoVec;
 import dev.jaio.internal.concurrent.CloseGuard;
+import dev.jaio.internal.concurrent.DaemonThreads;
+import dev.jaio.internal.linux.Timespec;
 import dev.jaio.internal.linux.LibC;
 import dev.jaio.internal.linux.Mman;
 import dev.jaio.internal.linux.Native;
@@ -147,11 +149,7 @@ public final class IoUring implements AutoCloseable {
     private static final int CQE_SIZE = (int) Cqe.LAYOUT.byteSize();
     private static final VarHandle INT = JAVA_INT.varHandle();
 
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "jaio-io-uring-cleaner");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Cleaner CLEANER = DaemonThreads.cleaner("jaio-io-uring-cleaner");
     /** Registered buffers of rings closed with requests in flight: kept until the JVM exits. */
     private static final Set<Object> RETAINED = ConcurrentHashMap.newKeySet();
 
@@ -163,7 +161,9 @@ public final class IoUring implements AutoCloseable {
     private final boolean sqPoll;
     private final Resources resources;
     private final Cleaner.Cleanable cleanable;
-    private final CloseGuard guard = new CloseGuard();
+    private final CloseGuard guard = new CloseGuard(Errno.EBADF.number(),
+            "this IoUring is closed, and its descriptor is not passed to the kernel again; set up a new one "
+                    + "with IoUring.setup");
     private final Object closeLock = new Object();
 
     /** The rings' memory, valid until close: an access after that throws instead of touching unmapped pages. */
@@ -409,7 +409,7 @@ public final class IoUring implements AutoCloseable {
      */
     public Sqe getSqe() throws AioException {
         if (guard.isClosed()) {
-            throw closed("io_uring_get_sqe");
+            throw guard.closedError("io_uring_get_sqe");
         }
         int tail = sqeTail;
         if (tail - sqHeadCache >= sqEntries) {
@@ -511,7 +511,7 @@ public final class IoUring implements AutoCloseable {
             }
             while (waitNr > 0 && cqReady() < waitNr) {
                 if (guard.isClosed()) {
-                    throw closed("io_uring_enter");
+                    throw guard.closedError("io_uring_enter");
                 }
                 long ret = waitSlice(submitWaitArg, 0, waitNr, WAIT_SLICE_NANOS);
                 if (ret < 0 && ret != NEG_ETIME && ret != NEG_EINTR) {
@@ -567,7 +567,7 @@ public final class IoUring implements AutoCloseable {
                     + " maxNr=" + maxNr);
         }
         CqeArray into = CqeArray.allocate(Math.min(maxNr, Math.max(minNr, cqEntries)));
-        int n = getCqes(minNr, into, toNanos(timeout));
+        int n = getCqes(minNr, into, Timespec.timeoutNanos(timeout));
         List<Cqe> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             list.add(into.get(i));
@@ -629,7 +629,7 @@ public final class IoUring implements AutoCloseable {
                     if (got > 0) {
                         return got;
                     }
-                    throw closed("io_uring_enter");
+                    throw guard.closedError("io_uring_enter");
                 }
             }
         } finally {
@@ -917,38 +917,16 @@ public final class IoUring implements AutoCloseable {
     }
 
     private void acquire(String syscall) throws AioException {
-        if (!guard.tryAcquire()) {
-            throw closed(syscall);
-        }
+        guard.acquire(syscall);
     }
 
     private void release() {
         guard.release();
     }
 
-    private static AioException closed(String syscall) {
-        return new AioException(syscall, Errno.EBADF.number(),
-                "this IoUring is closed, and its descriptor is not passed to the kernel again; set up a new one "
-                        + "with IoUring.setup");
-    }
-
     private static AioException error(String syscall, long ret) {
         int errno = (int) -ret;
         return new AioException(syscall, errno, UringAdvice.forError(syscall, errno));
-    }
-
-    private static long toNanos(Duration timeout) {
-        if (timeout == null) {
-            return -1;
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            return 0;
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return -1;
-        }
     }
 
     /**

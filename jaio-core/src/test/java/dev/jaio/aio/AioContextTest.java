@@ -1,5 +1,7 @@
 package dev.jaio.aio;
 
+import static dev.jaio.internal.linux.LibC.POLLIN;
+
 import dev.jaio.AioException;
 import dev.jaio.Errno;
 import dev.jaio.JaioOpenOption;
@@ -55,7 +57,6 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Where the kernel's answer is not what the man pages suggest, the test follows fs/aio.c and says so.
  */
 class AioContextTest {
-    private static final int POLLIN = 0x1;
     private static final Duration LONG_WAIT = Duration.ofSeconds(10);
 
     @TempDir

@@ -1,5 +1,7 @@
 package dev.jaio.aio;
 
+import static dev.jaio.internal.linux.LibC.POLLIN;
+
 import dev.jaio.AioException;
 import dev.jaio.AlignedBufferPool;
 import dev.jaio.Errno;
@@ -32,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every iocb command on the real kernel, through an O_DIRECT {@link NativeFile} and pooled buffers. */
 @Timeout(60)
 class IocbCommandsTest {
-    private static final int POLLIN = 0x1;
     private static final int POLLOUT = 0x4;
 
     @TempDir

@@ -1,5 +1,6 @@
 package dev.jaio.internal.concurrent;
 
+import dev.jaio.AioException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -15,6 +16,47 @@ public final class CloseGuard {
     private static final int CLOSED = 0x8000_0000;
 
     private final AtomicInteger state = new AtomicInteger();
+    private final int closedErrno;
+    private final String closedAdvice;
+
+    /** A guard whose owner reports closing itself (an engine, a file). */
+    public CloseGuard() {
+        this(0, null);
+    }
+
+    /**
+     * A guard for a kernel object whose calls fail with {@code closedErrno} once it is closed, the way
+     * the kernel would answer a stale descriptor or id (which is never passed to it).
+     *
+     * @param closedErrno  the errno of a call after close
+     * @param closedAdvice what the caller should do, for the exception's message
+     */
+    public CloseGuard(int closedErrno, String closedAdvice) {
+        this.closedErrno = closedErrno;
+        this.closedAdvice = closedAdvice;
+    }
+
+    /**
+     * Registers a use by {@code syscall}, or refuses it once closing has begun.
+     *
+     * @param syscall the call about to use the resource, for the exception
+     * @throws AioException {@link #closedError} when the resource is closing or closed
+     */
+    public void acquire(String syscall) throws AioException {
+        if (!tryAcquire()) {
+            throw closedError(syscall);
+        }
+    }
+
+    /**
+     * The error of a call on the closed resource: the errno and advice given to the constructor.
+     *
+     * @param syscall the call
+     * @return the exception, to throw
+     */
+    public AioException closedError(String syscall) {
+        return new AioException(syscall, closedErrno, closedAdvice);
+    }
 
     /** Registers a use; false when the resource is closing or closed. */
     public boolean tryAcquire() {

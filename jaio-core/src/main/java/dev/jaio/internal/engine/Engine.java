@@ -1,20 +1,62 @@
 package dev.jaio.internal.engine;
 
-/** What {@link dev.jaio.AioEngine} delegates to: the kernel AIO engine or the thread-pool engine. */
+/**
+ * What {@link dev.jaio.AioEngine} delegates to: one backend, built by {@link Engines#build}. Every
+ * backend takes the same requests, answers them with the same results and errors, and reports the same
+ * statistics.
+ */
 public interface Engine {
     /**
      * Accepts a request; it will be completed or aborted exactly once. Blocks while the engine is at its
      * limit of outstanding requests when so configured.
+     *
+     * @param request the request
      */
     void submit(IoRequest request);
 
-    /** Whether the calling thread is one of the engine's own, which must never block on the engine. */
+    /**
+     * Whether the calling thread is one of the engine's own, which must never block on the engine.
+     *
+     * @return true on a loop, blocking, pool or completion thread of an engine
+     */
     boolean isEngineThread();
 
-    /** Requests accepted and not yet finished. */
+    /**
+     * Which backend this is.
+     *
+     * @return the backend
+     */
+    Backend backend();
+
+    /**
+     * Requests accepted and not yet finished.
+     *
+     * @return the count
+     */
     long inFlight();
 
+    /**
+     * The counters the engine keeps on its hot path.
+     *
+     * @return the live counters
+     */
     EngineCounters counters();
+
+    /**
+     * How often the backend entered the kernel, summed over its contexts or rings.
+     *
+     * @return the counts, {@link KernelCalls#NONE} for a backend without a kernel queue
+     */
+    KernelCalls kernelCalls();
+
+    /**
+     * A snapshot of the counters, the kernel calls and the latency summary, the same for every backend.
+     *
+     * @return the snapshot
+     */
+    default EngineCounters.Snapshot stats() {
+        return counters().snapshot(inFlight(), kernelCalls());
+    }
 
     /**
      * Stops accepting requests, aborts those not yet handed to the kernel, waits for those in the

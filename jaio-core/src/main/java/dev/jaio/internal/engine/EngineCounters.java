@@ -13,8 +13,6 @@ public final class EngineCounters {
     public final LongAdder submitted = new LongAdder();
     public final LongAdder completed = new LongAdder();
     public final LongAdder failed = new LongAdder();
-    public final LongAdder submitCalls = new LongAdder();
-    public final LongAdder reapCalls = new LongAdder();
     public final LongAdder blockingFallbacks = new LongAdder();
     public final LongAdder inline = new LongAdder();
     // Striped per bucket: callers finishing inline requests on many threads record at once, and most of
@@ -78,16 +76,22 @@ public final class EngineCounters {
         return base + (sub + 1) * step - 1;
     }
 
-    /** A snapshot: counts, and latency mean and percentiles in nanoseconds. */
-    public Snapshot snapshot(long inFlight) {
+    /**
+     * A snapshot: counts, the backend's kernel calls, and latency mean and percentiles in nanoseconds.
+     *
+     * @param inFlight requests accepted and not yet finished
+     * @param kernel   the backend's kernel calls
+     * @return the snapshot
+     */
+    public Snapshot snapshot(long inFlight, KernelCalls kernel) {
         long[] counts = new long[BUCKETS];
         long total = 0;
         for (int i = 0; i < BUCKETS; i++) {
             counts[i] = latency[i].sum();
             total += counts[i];
         }
-        return new Snapshot(submitted.sum(), completed.sum(), failed.sum(), inFlight, submitCalls.sum(),
-                reapCalls.sum(), blockingFallbacks.sum(), inline.sum(),
+        return new Snapshot(submitted.sum(), completed.sum(), failed.sum(), inFlight, kernel,
+                blockingFallbacks.sum(), inline.sum(),
                 total == 0 ? 0 : latencySum.sum() / total,
                 percentile(counts, total, 0.50), percentile(counts, total, 0.99), percentile(counts, total, 0.999));
     }
@@ -112,8 +116,7 @@ public final class EngineCounters {
      * @param completed         requests finished successfully
      * @param failed            requests finished with an error
      * @param inFlight          requests accepted and not yet finished
-     * @param submitCalls       io_submit calls (0 for the thread-pool engine)
-     * @param reapCalls         io_getevents calls (ring reaps without a syscall are not counted)
+     * @param kernel            the backend's kernel calls ({@link KernelCalls#NONE} for the thread pool)
      * @param blockingFallbacks requests handed to a blocking thread (buffered I/O that would block)
      * @param inline            requests finished on the issuing thread without the engine (counted in
      *                          submitted and completed or failed too)
@@ -122,8 +125,8 @@ public final class EngineCounters {
      * @param latencyP99Nanos   99th percentile, likewise
      * @param latencyP999Nanos  99.9th percentile, likewise
      */
-    public record Snapshot(long submitted, long completed, long failed, long inFlight, long submitCalls,
-                           long reapCalls, long blockingFallbacks, long inline, long latencyMeanNanos, long latencyP50Nanos,
+    public record Snapshot(long submitted, long completed, long failed, long inFlight, KernelCalls kernel,
+                           long blockingFallbacks, long inline, long latencyMeanNanos, long latencyP50Nanos,
                            long latencyP99Nanos, long latencyP999Nanos) {
     }
 }

@@ -11,15 +11,8 @@ import java.lang.foreign.MemorySegment;
  * reachable, so memory the kernel writes into cannot be freed or reused under it.
  */
 public abstract class IoRequest {
-    public static final byte READ = 0;
-    public static final byte WRITE = 1;
-    public static final byte READV = 2;
-    public static final byte WRITEV = 3;
-    public static final byte FSYNC = 4;
-    public static final byte FDSYNC = 5;
-
-    /** One of the op constants. */
-    public final byte op;
+    /** What to do. */
+    public final IoOp op;
     /** The descriptor; its owner keeps it open until {@link #complete} has run. */
     public final int fd;
     /** The file position (ignored by FSYNC and FDSYNC). */
@@ -42,8 +35,8 @@ public abstract class IoRequest {
     /** Whether the request must go to a blocking thread rather than io_submit (it would block the loop). */
     public boolean blockingOnly;
 
-    protected IoRequest(byte op, int fd, long position, MemorySegment buffer, long length, int rwFlags) {
-        this.op = op;
+    protected IoRequest(IoOp op, int fd, long position, MemorySegment buffer, long length, int rwFlags) {
+        this.op = java.util.Objects.requireNonNull(op, "op");
         this.fd = fd;
         this.position = position;
         this.buffer = buffer;
@@ -77,14 +70,6 @@ public abstract class IoRequest {
 
     /** The syscall name of the request, for error messages. */
     public String opName() {
-        return switch (op) {
-            case READ -> "pread";
-            case WRITE -> "pwrite";
-            case READV -> "preadv";
-            case WRITEV -> "pwritev";
-            case FSYNC -> "fsync";
-            case FDSYNC -> "fdatasync";
-            default -> "op " + op;
-        };
+        return op.syscall();
     }
 }

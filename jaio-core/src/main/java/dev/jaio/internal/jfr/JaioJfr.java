@@ -1,6 +1,6 @@
 package dev.jaio.internal.jfr;
 
-import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.engine.IoOp;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -60,13 +60,13 @@ public final class JaioJfr {
     }
 
     /**
-     * Begins the event for a request of kind {@code op} ({@link IoRequest#READ} and the other
-     * {@code IoRequest} operations), if a recording has it enabled.
+     * Begins the event for a request of kind {@code op} (a read, write or force event, as
+     * {@link IoOp#direction()} says), if a recording has it enabled.
      *
      * @param op the request's operation
      * @return the begun event, or null when its event is not enabled
      */
-    public static FileIoEvent begin(byte op) {
+    public static FileIoEvent begin(IoOp op) {
         return FlightRecorder.isInitialized() ? Events.begin(op) : null;
     }
 
@@ -119,34 +119,22 @@ public final class JaioJfr {
         private static final FileWriteEvent WRITE = new FileWriteEvent();
         private static final FileForceEvent FORCE = new FileForceEvent();
 
-        static FileIoEvent begin(byte op) {
-            FileIoEvent e;
-            switch (op) {
-                case IoRequest.READ, IoRequest.READV -> {
-                    if (!READ.isEnabled()) {
-                        return null;
-                    }
-                    e = new FileReadEvent();
-                }
-                case IoRequest.WRITE, IoRequest.WRITEV -> {
-                    if (!WRITE.isEnabled()) {
-                        return null;
-                    }
-                    e = new FileWriteEvent();
-                }
-                case IoRequest.FSYNC, IoRequest.FDSYNC -> {
+        static FileIoEvent begin(IoOp op) {
+            FileIoEvent e = switch (op.direction()) {
+                case READ -> READ.isEnabled() ? new FileReadEvent() : null;
+                case WRITE -> WRITE.isEnabled() ? new FileWriteEvent() : null;
+                case FORCE -> {
                     if (!FORCE.isEnabled()) {
-                        return null;
+                        yield null;
                     }
                     FileForceEvent f = new FileForceEvent();
-                    f.metaData = op == IoRequest.FSYNC;
-                    e = f;
+                    f.metaData = op.syncsMetadata();
+                    yield f;
                 }
-                default -> {
-                    return null;
-                }
+            };
+            if (e != null) {
+                e.begin();
             }
-            e.begin();
             return e;
         }
 

@@ -40,6 +40,9 @@ public final class LibC {
     public static final int LOCK_NB = 4;
     public static final int LOCK_UN = 8;
 
+    /** poll(2) events ({@code <asm-generic/poll.h>}): data to read. An AIO POLL iocb waits for these too. */
+    public static final int POLLIN = 0x1;
+
     /** posix_fadvise(2) advice: drop the range's clean pages from the page cache. */
     public static final int POSIX_FADV_DONTNEED = 4;
 

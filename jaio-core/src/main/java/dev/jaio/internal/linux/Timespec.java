@@ -27,6 +27,27 @@ public final class Timespec {
     public static final long TV_NSEC = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("tv_nsec"));
 
     /** Writes a non-negative duration in nanoseconds. */
+    /**
+     * A wait's timeout in nanoseconds as the calls that take a {@link java.time.Duration} mean it: -1
+     * (wait for ever) for null or a duration too long for a long, 0 (do not wait) for zero or negative.
+     *
+     * @param timeout the timeout, or null
+     * @return nanoseconds, 0, or -1
+     */
+    public static long timeoutNanos(java.time.Duration timeout) {
+        if (timeout == null) {
+            return -1;
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return -1;
+        }
+    }
+
     public static void set(MemorySegment ts, long nanos) {
         ts.set(ValueLayout.JAVA_LONG, TV_SEC, nanos / 1_000_000_000L);
         ts.set(ValueLayout.JAVA_LONG, TV_NSEC, nanos % 1_000_000_000L);

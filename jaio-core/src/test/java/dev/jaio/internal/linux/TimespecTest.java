@@ -48,4 +48,13 @@ class TimespecTest {
             assertEquals(2_000_000_000L, ts.get(JAVA_LONG, 8));
         }
     }
+
+    @Test
+    void shouldTurnATimeoutIntoNanosWithForeverAndNoWait() {
+        assertEquals(-1, Timespec.timeoutNanos(null), "null waits for ever");
+        assertEquals(0, Timespec.timeoutNanos(java.time.Duration.ZERO));
+        assertEquals(0, Timespec.timeoutNanos(java.time.Duration.ofMillis(-5)));
+        assertEquals(1_500_000, Timespec.timeoutNanos(java.time.Duration.ofNanos(1_500_000)));
+        assertEquals(-1, Timespec.timeoutNanos(java.time.Duration.ofDays(365L * 1000)), "too long for a long");
+    }
 }

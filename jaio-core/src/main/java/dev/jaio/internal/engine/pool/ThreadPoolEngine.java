@@ -1,16 +1,16 @@
 package dev.jaio.internal.engine.pool;
 
-import dev.jaio.internal.engine.Admission;
+import dev.jaio.internal.engine.Backend;
+import dev.jaio.internal.engine.BaseEngine;
 import dev.jaio.internal.engine.Completer;
-import dev.jaio.internal.engine.Engine;
-import dev.jaio.internal.engine.EngineCounters;
+import dev.jaio.internal.engine.EngineConfig;
 import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.engine.KernelCalls;
 import dev.jaio.internal.engine.Threads;
 
-import dev.jaio.internal.concurrent.CloseGuard;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,88 +21,55 @@ import java.util.concurrent.TimeUnit;
  * requests with blocking pread, pwrite, preadv2, pwritev2, fsync and fdatasync on the same descriptors,
  * so results and errors are the same.
  */
-public final class ThreadPoolEngine implements Engine {
+public final class ThreadPoolEngine extends BaseEngine {
     private final ThreadPoolExecutor pool;
-    private final EngineCounters counters = new EngineCounters();
-    private final Admission admission;
     private final Executor completionExecutor;
-    private final CloseGuard guard = new CloseGuard();
 
     /**
-     * @param threads            pool threads, the number of requests executed at once
-     * @param maxOutstanding     requests accepted and not finished
-     * @param failFast           whether callers past {@code maxOutstanding} fail instead of waiting
-     * @param completionExecutor where completions run; null for the pool thread that did the request
+     * Starts a pool of {@code config.poolThreads()} threads (made on demand, ended after 30 idle seconds).
+     * Completions run on {@code config.completionExecutor()}, or with none on the pool thread that did
+     * the request.
+     *
+     * @param config the engine's configuration
      */
-    public ThreadPoolEngine(int threads, int maxOutstanding, boolean failFast, Executor completionExecutor, String name) {
+    public ThreadPoolEngine(EngineConfig config) {
+        super(config);
+        int threads = config.poolThreads();
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                Threads.daemonFactory(name + "-io"));
+                Threads.daemonFactory(config.name() + "-io"));
         this.pool.allowCoreThreadTimeOut(true);
-        this.admission = new Admission(maxOutstanding, failFast);
-        this.completionExecutor = completionExecutor;
+        this.completionExecutor = config.completionExecutor();
     }
 
     @Override
-    public void submit(IoRequest r) {
-        if (!guard.tryAcquire()) {
-            Completer.abort(counters, admission, r, new ClosedChannelException());
-            return;
-        }
+    public Backend backend() {
+        return Backend.THREAD_POOL;
+    }
+
+    @Override
+    protected void dispatch(IoRequest r, boolean engineThread) {
         try {
-            r.startNanos = System.nanoTime();
-            counters.submitted.increment();
-            try {
-                r.admitted = admission.admit(isEngineThread());
-            } catch (RejectedExecutionException full) {
-                Completer.abort(counters, admission, r, full);
-                return;
-            }
             pool.execute(() -> run(r));
         } catch (RejectedExecutionException e) {
-            Completer.abort(counters, admission, r, new ClosedChannelException());
-        } finally {
-            guard.release();
+            Completer.abort(counters(), admission(), r, new ClosedChannelException());
         }
     }
 
     private void run(IoRequest r) {
         if (r.cancelledByClose()) {
-            Completer.abort(counters, admission, r, new java.nio.channels.AsynchronousCloseException());
+            Completer.abort(counters(), admission(), r, new AsynchronousCloseException());
             return;
         }
-        Completer.runBlocking(counters, admission, r, completionExecutor);
+        Completer.runBlocking(counters(), admission(), r, completionExecutor);
     }
 
     @Override
-    public boolean isEngineThread() {
-        return Threads.isEngineThread(Thread.currentThread());
+    public KernelCalls kernelCalls() {
+        return KernelCalls.NONE;
     }
 
     @Override
-    public long inFlight() {
-        return counters.inFlight();
-    }
-
-    @Override
-    public EngineCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public void close() {
-        guard.closeAndAwait();
-        pool.shutdown();
-        if (!isEngineThread()) {
-            try {
-                pool.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** The pool, for tests. */
-    ExecutorService pool() {
-        return pool;
+    protected void shutdown(boolean onEngineThread) {
+        shutdownAndAwait(pool, onEngineThread);
     }
 }

@@ -1,30 +1,20 @@
 package dev.jaio.internal.engine.uring;
 
-import dev.jaio.internal.engine.Admission;
-import dev.jaio.internal.engine.Completer;
-import dev.jaio.internal.engine.Engine;
-import dev.jaio.internal.engine.EngineCounters;
+import dev.jaio.internal.engine.Backend;
+import dev.jaio.internal.engine.EngineConfig;
 import dev.jaio.internal.engine.IoRequest;
-import dev.jaio.internal.engine.Threads;
-import dev.jaio.internal.engine.aio.KernelAioEngine;
+import dev.jaio.internal.engine.LoopEngine;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
-import dev.jaio.internal.concurrent.CloseGuard;
+import dev.jaio.uring.IoUring;
 import dev.jaio.uring.IoUringParams;
-import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The io_uring engine: one or more {@link UringLoop}s, each with its own ring and thread, behind the
- * same contract as {@link KernelAioEngine}.
+ * same contract as the other backends.
  *
  * <p>Buffered files need no blocking threads here: io_uring tries a request without blocking and hands
  * what would block to its own workers (io-wq), so neither the loop nor a caller waits on a cache miss.
@@ -33,66 +23,49 @@ import java.util.concurrent.atomic.AtomicInteger;
  * them (6.1), else {@code SETUP_COOP_TASKRUN} (5.19), else none. The system property
  * {@code jaio.uring.setup} ({@code defer}, {@code coop}, {@code none}) picks one, for measurements.
  */
-public final class UringEngine implements Engine, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(UringEngine.class.getName());
+public final class UringEngine extends LoopEngine<UringLoop> implements AutoCloseable {
     private static final int DEFER = IoUringParams.SETUP_SINGLE_ISSUER | IoUringParams.SETUP_DEFER_TASKRUN;
     private static final int COOP = IoUringParams.SETUP_COOP_TASKRUN;
 
-    private final UringLoop[] loops;
-    private final AtomicInteger next = new AtomicInteger();
-    private final EngineCounters counters = new EngineCounters();
-    private final CloseGuard guard = new CloseGuard();
-    final Admission admission;
-    final Executor completionExecutor;
-    private final ExecutorService ownedCompletionExecutor;
-    private final Object closeLock = new Object();
-    private boolean closed;
-
     /**
-     * Sets up the rings, each on its own loop thread, and starts the loops.
+     * Sets up {@code config.contexts()} rings of {@code config.queueDepth()} requests, each on its own
+     * loop thread, and starts the loops.
      *
-     * @param rings              how many rings and loop threads
-     * @param depth              requests in the kernel at once, per ring
-     * @param maxOutstanding     requests accepted and not finished, across the engine
-     * @param failFast           whether callers past {@code maxOutstanding} fail instead of waiting
-     * @param completionExecutor where completions run; null for an engine-owned thread pool, and
-     *                           {@code Runnable::run} for the loop thread itself
-     * @param name               a prefix for the threads' names
-     * @throws AioException the error of io_uring_setup (io_uring unusable here) or of eventfd2
+     * @param config the engine's configuration
+     * @throws AioException the error of io_uring_setup (io_uring unusable here, with
+     *                      {@link IoUring#unavailabilityCause()} in the message when it says more) or of eventfd2
      */
-    public UringEngine(int rings, int depth, int maxOutstanding, boolean failFast, Executor completionExecutor,
-                       String name) throws AioException {
-        this(rings, depth, maxOutstanding, failFast, completionExecutor, name, setupChoices());
+    public UringEngine(EngineConfig config) throws AioException {
+        this(config, setupChoices());
     }
 
     /** As the public constructor, trying the setup flags {@code choices} in order while the kernel says EINVAL. */
-    UringEngine(int rings, int depth, int maxOutstanding, boolean failFast, Executor completionExecutor,
-                String name, int[] choices) throws AioException {
-        this.admission = new Admission(maxOutstanding, failFast);
-        if (completionExecutor == null) {
-            this.ownedCompletionExecutor = Executors.newCachedThreadPool(Threads.daemonFactory(name + "-completion"));
-            this.completionExecutor = ownedCompletionExecutor;
-        } else {
-            this.ownedCompletionExecutor = null;
-            this.completionExecutor = isDirect(completionExecutor) ? null : completionExecutor;
-        }
-        this.loops = new UringLoop[rings];
+    UringEngine(EngineConfig config, int[] choices) throws AioException {
+        super(config);
+        UringLoop[] loops = new UringLoop[config.contexts()];
+        adopt(loops); // filled below; no request reaches a loop before the constructor returns
         try {
-            for (int i = 0; i < rings; i++) {
-                loops[i] = startLoop(depth, name + "-uring-" + i, choices);
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = startLoop(config.queueDepth(), config.name() + "-uring-" + i, choices);
             }
         } catch (AioException | RuntimeException e) {
             for (UringLoop l : loops) {
                 if (l != null) {
                     l.stop();
-                    join(l.thread);
+                    join(l.thread());
                 }
             }
-            if (ownedCompletionExecutor != null) {
-                ownedCompletionExecutor.shutdownNow();
+            abandon();
+            if (e instanceof AioException ae) {
+                throw withUnavailabilityCause(ae);
             }
             throw e;
         }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.IO_URING;
     }
 
     /** The setup flags to try, best first, as the {@code jaio.uring.setup} property picks them. */
@@ -111,19 +84,13 @@ public final class UringEngine implements Engine, AutoCloseable {
     private UringLoop startLoop(int depth, String name, int[] choices) throws AioException {
         AioException last = null;
         for (int i = 0; i < choices.length; i++) {
-            int flags = choices[i];
-            UringLoop loop;
-            try {
-                loop = new UringLoop(this, depth, flags, name);
-            } catch (java.io.IOException e) {
-                throw e instanceof AioException ae ? ae : new AioException("eventfd2", Errno.EIO.number(), e.getMessage());
-            }
-            loop.thread.start();
+            UringLoop loop = new UringLoop(this, depth, choices[i], name);
+            loop.start();
             try {
                 loop.ready.get();
                 return loop;
             } catch (ExecutionException e) {
-                join(loop.thread);
+                join(loop.thread());
                 if (e.getCause() instanceof AioException ae) {
                     if (ae.errno() != Errno.EINVAL.number() || i == choices.length - 1) {
                         throw ae;
@@ -143,89 +110,21 @@ public final class UringEngine implements Engine, AutoCloseable {
         throw last;
     }
 
-    private static boolean isDirect(Executor executor) {
-        // Runnable::run (or any executor that runs on the calling thread) is detected by running a probe.
-        Thread caller = Thread.currentThread();
-        Thread[] ran = new Thread[1];
-        try {
-            executor.execute(() -> ran[0] = Thread.currentThread());
-        } catch (RuntimeException e) {
-            return false;
+    /** io_uring_setup's error, with {@code IoUring.unavailabilityCause()} when it has more to say. */
+    private static AioException withUnavailabilityCause(AioException e) {
+        String cause = IoUring.unavailabilityCause().orElse(null);
+        if (cause == null || !"io_uring_setup".equals(e.syscall())) {
+            return e;
         }
-        return ran[0] == caller;
+        AioException wrapped = new AioException(e.syscall(), e.errno(),
+                "io_uring is unusable here; IoUring.unavailabilityCause() says: " + cause);
+        wrapped.initCause(e);
+        return wrapped;
     }
 
     @Override
-    public void submit(IoRequest r) {
-        if (!guard.tryAcquire()) {
-            Completer.abort(counters, admission, r, new ClosedChannelException());
-            return;
-        }
-        try {
-            boolean engineThread = isEngineThread();
-            r.startNanos = System.nanoTime();
-            counters.submitted.increment();
-            try {
-                r.admitted = admission.admit(engineThread);
-            } catch (RejectedExecutionException full) {
-                Completer.abort(counters, admission, r, full);
-                return;
-            }
-            UringLoop loop = loops.length == 1 ? loops[0] : pick(engineThread);
-            loop.offer(r); // io_uring needs no blocking offload, blockingOnly or not
-        } finally {
-            guard.release();
-        }
-    }
-
-    private UringLoop pick(boolean engineThread) {
-        if (engineThread) {
-            for (UringLoop l : loops) {
-                if (l.isLoopThread()) {
-                    return l; // keep a completion's follow-up on its own ring: no wake-up needed
-                }
-            }
-        }
-        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
-    }
-
-    @Override
-    public boolean isEngineThread() {
-        Thread t = Thread.currentThread();
-        for (UringLoop l : loops) {
-            if (l.thread == t) {
-                return true;
-            }
-        }
-        return Threads.isEngineThread(t);
-    }
-
-    @Override
-    public long inFlight() {
-        return counters.inFlight();
-    }
-
-    @Override
-    public EngineCounters counters() {
-        return counters;
-    }
-
-    /**
-     * The rings' counters, summed, in the shape of {@link dev.jaio.aio.AioContext.Counters}: io_uring_enter
-     * calls that submitted, SQEs submitted, io_uring_enter calls that waited, CQEs reaped from the ring
-     * (the wake-up reads' included), and 0 completions by syscall (every CQE is read from the ring).
-     *
-     * @return the sums
-     */
-    public dev.jaio.aio.AioContext.Counters ringCounters() {
-        long[] sum = new long[4];
-        for (UringLoop l : loops) {
-            long[] c = l.ringCounters();
-            for (int i = 0; i < 4; i++) {
-                sum[i] += c[i];
-            }
-        }
-        return new dev.jaio.aio.AioContext.Counters(sum[0], sum[1], sum[2], sum[3], 0);
+    protected void dispatch(IoRequest r, boolean engineThread) {
+        pick(engineThread).offer(r); // io_uring needs no blocking offload, blockingOnly or not
     }
 
     /**
@@ -234,59 +133,6 @@ public final class UringEngine implements Engine, AutoCloseable {
      * @return the flags
      */
     public int setupFlags() {
-        return loops[0].ringSetupFlags();
-    }
-
-    UringLoop[] loops() {
-        return loops;
-    }
-
-    void loopFailed(UringLoop loop, Throwable t) {
-        LOG.log(System.Logger.Level.ERROR, "jaio io_uring loop " + loop.thread.getName() + " failed", t);
-    }
-
-    @Override
-    public void close() {
-        synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            guard.closeAndAwait();
-            for (UringLoop l : loops) {
-                l.stop();
-            }
-            boolean self = isEngineThread();
-            for (UringLoop l : loops) {
-                if (l.thread != Thread.currentThread()) {
-                    join(l.thread);
-                }
-            }
-            if (ownedCompletionExecutor != null) {
-                ownedCompletionExecutor.shutdown();
-                if (!self) {
-                    try {
-                        ownedCompletionExecutor.awaitTermination(1, TimeUnit.MINUTES);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        }
-    }
-
-    private static void join(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return loops()[0].ringSetupFlags();
     }
 }

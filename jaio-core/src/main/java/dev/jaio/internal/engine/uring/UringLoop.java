@@ -1,9 +1,9 @@
 package dev.jaio.internal.engine.uring;
 
-import dev.jaio.internal.engine.Admission;
 import dev.jaio.internal.engine.Completer;
-import dev.jaio.internal.engine.EngineCounters;
+import dev.jaio.internal.engine.EngineLoop;
 import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.internal.engine.KernelCalls;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
@@ -15,13 +15,9 @@ import dev.jaio.uring.IoUringParams;
 import dev.jaio.uring.Sqe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.AsynchronousCloseException;
-import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One io_uring and the thread that drives it: it moves requests from an incoming queue into SQEs and
@@ -44,9 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Counting keeps the CQ from overflowing: at most {@code depth} requests plus the wake-up read are in
  * the kernel, and the CQ holds at least that many; a request holds its slot, and stays reachable from
- * {@link #inflight} with the buffer it names, until its CQE is reaped.
+ * its slot with the buffer it names, until its CQE is reaped.
  */
-final class UringLoop implements Runnable {
+final class UringLoop extends EngineLoop {
     private static final long WAKE_TOKEN = -1L;
     private static final int NEG_EINTR = -Errno.EINTR.number();
     private static final int NEG_EAGAIN = -Errno.EAGAIN.number();
@@ -54,78 +50,28 @@ final class UringLoop implements Runnable {
     /** Requests of loops that died with requests in the kernel: kept reachable, with their buffers, for good. */
     private static final Set<Object> RETAINED = ConcurrentHashMap.newKeySet();
 
-    private final UringEngine engine;
-    private final int depth;
     private final int setupFlags;
-    private final ConcurrentLinkedQueue<IoRequest> incoming = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean sleeping = new AtomicBoolean();
-    private final EventFd wakeup;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment wakeBuffer;
-    private final IoRequest[] inflight;
-    private final int[] freeSlots;
-    private int freeTop;
-    private final ArrayDeque<IoRequest> pending = new ArrayDeque<>();
     /** Slots (or -1 for the wake-up) whose SQEs are filled and not yet consumed by the kernel, in SQ order. */
     private int[] unsubmitted;
     private int unsubmittedHead;
     private int unsubmittedSize;
-    private final Completer completer;
-    private final EngineCounters counters;
-    private final Admission admission;
-    final Thread thread;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
-    private volatile boolean stopping;
     private IoUring ring;
     private CqeArray cqes;
     private int inKernel;
     /** Whether the wake-up read is filled or in the kernel; re-filled with the next turn after its CQE. */
     private boolean wakeArmed;
     private volatile long enterCalls;
-    private volatile long sqesSubmitted;
     private volatile long waits;
     private volatile long cqesReaped;
 
-    UringLoop(UringEngine engine, int depth, int setupFlags, String name) throws java.io.IOException {
-        this.engine = engine;
-        this.depth = depth;
-        this.setupFlags = setupFlags;
-        this.counters = engine.counters();
-        this.admission = engine.admission;
-        this.completer = new Completer(counters, admission, engine.completionExecutor);
+    UringLoop(UringEngine engine, int depth, int setupFlags, String name) throws AioException {
         // Blocking: a READ on a non-blocking eventfd would complete at once with -EAGAIN instead of waiting.
-        this.wakeup = EventFd.create(0, EventFd.EFD_CLOEXEC);
+        super(engine, depth, name, EventFd.EFD_CLOEXEC);
+        this.setupFlags = setupFlags;
         this.wakeBuffer = arena.allocate(8, 8);
-        this.inflight = new IoRequest[depth];
-        this.freeSlots = new int[depth];
-        for (int i = 0; i < depth; i++) {
-            freeSlots[i] = depth - 1 - i;
-        }
-        this.freeTop = depth;
-        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
-    }
-
-    /** Queues a request from any thread, waking the loop if it sleeps. */
-    void offer(IoRequest r) {
-        incoming.offer(r);
-        if (Thread.currentThread() != thread && sleeping.get() && sleeping.compareAndSet(true, false)) {
-            wake();
-        }
-    }
-
-    private void wake() {
-        try {
-            wakeup.write(1);
-        } catch (java.io.IOException e) {
-            // Only possible once the eventfd is closed, when the loop is gone.
-        }
-    }
-
-    /** Asks the loop to finish: what is queued is aborted, what is in the kernel completes. */
-    void stop() {
-        stopping = true;
-        sleeping.set(false);
-        wake();
     }
 
     /** The ring's setup flags, once {@link #ready} has completed. */
@@ -151,8 +97,8 @@ final class UringLoop implements Runnable {
             loop();
             clean = true;
         } catch (Throwable t) {
-            engine.loopFailed(this, t);
-            failEverything(t);
+            failUnsubmitted(t);
+            died(t);
         } finally {
             ring.close();
             wakeup.close();
@@ -160,7 +106,7 @@ final class UringLoop implements Runnable {
                 arena.close();
             } else {
                 // The kernel may still write into requests' buffers and the wake-up buffer: keep them all.
-                RETAINED.add(inflight);
+                RETAINED.add(slots());
                 RETAINED.add(arena);
             }
         }
@@ -193,12 +139,12 @@ final class UringLoop implements Runnable {
                 handle(n);
                 continue;
             }
-            if (stopping && inKernel == 0 && incoming.isEmpty() && pending.isEmpty() && !wakeArmed) {
+            if (stopping() && inKernel == 0 && !hasIncoming() && pending.isEmpty() && !wakeArmed) {
                 break;
             }
-            sleeping.set(true);
-            if (!incoming.isEmpty() || (stopping && !pending.isEmpty())) {
-                sleeping.set(false);
+            sleeping(true);
+            if (hasIncoming() || (stopping() && !pending.isEmpty())) {
+                sleeping(false);
                 submit();
                 continue;
             }
@@ -209,40 +155,25 @@ final class UringLoop implements Runnable {
             try {
                 consumed = ring.submitAndWait(1);
             } catch (AioException e) {
-                sleeping.set(false);
+                sleeping(false);
                 if (!isShortOfResources(e)) {
                     throw e;
                 }
                 shortOfResources();
                 continue;
             }
-            sleeping.set(false);
+            sleeping(false);
             consumedSqes(consumed, before);
             waits++;
-            counters.reapCalls.increment();
             n = ring.getCqes(0, cqes, 0L);
             handle(n);
         }
     }
 
-    private void drainIncoming() {
-        IoRequest r;
-        while ((r = incoming.poll()) != null) {
-            if (stopping) {
-                Completer.abort(counters, admission, r, new AsynchronousCloseException());
-            } else {
-                pending.add(r);
-            }
-        }
-    }
-
     /** Fills SQEs for the wake-up (when it is not armed) and for pending requests, as slots allow. */
     private void fill() throws AioException {
-        if (stopping) {
-            IoRequest r;
-            while ((r = pending.poll()) != null) {
-                Completer.abort(counters, admission, r, new AsynchronousCloseException());
-            }
+        if (stopping()) {
+            abortPending();
             return;
         }
         if (!wakeArmed) {
@@ -250,19 +181,14 @@ final class UringLoop implements Runnable {
             wakeArmed = true;
             pushUnsubmitted(-1);
         }
-        while (freeTop > 0) {
-            IoRequest r = pending.poll();
+        while (hasFreeSlot()) {
+            IoRequest r = nextPending();
             if (r == null) {
                 break;
             }
-            if (r.cancelledByClose()) {
-                Completer.abort(counters, admission, r, new AsynchronousCloseException());
-                continue;
-            }
             Sqe sqe = nextSqe();
-            int slot = freeSlots[--freeTop];
+            int slot = occupy(r);
             prep(sqe, r).userData(slot);
-            inflight[slot] = r;
             inKernel++;
             pushUnsubmitted(slot);
         }
@@ -278,20 +204,20 @@ final class UringLoop implements Runnable {
         return sqe;
     }
 
-    private static Sqe prep(Sqe sqe, IoRequest r) {
+    /** Fills an SQE for a request; every {@link dev.jaio.internal.engine.IoOp} has its opcode here. */
+    static Sqe prep(Sqe sqe, IoRequest r) {
         // io_uring tries without blocking and punts to its workers by itself: RWF_NOWAIT would only turn
         // a cache miss into -EAGAIN.
         int flags = r.rwFlags & ~Iocb.RWF_NOWAIT;
         return switch (r.op) {
-            case IoRequest.READ -> sqe.prepRead(r.fd, r.buffer.address(), (int) Math.min(r.length, MAX_RW), r.position)
+            case READ -> sqe.prepRead(r.fd, r.buffer.address(), (int) Math.min(r.length, MAX_RW), r.position)
                     .rwFlags(flags);
-            case IoRequest.WRITE -> sqe.prepWrite(r.fd, r.buffer.address(), (int) Math.min(r.length, MAX_RW),
+            case WRITE -> sqe.prepWrite(r.fd, r.buffer.address(), (int) Math.min(r.length, MAX_RW),
                     r.position).rwFlags(flags);
-            case IoRequest.READV -> sqe.prepReadv(r.fd, r.buffer, (int) r.length, r.position).rwFlags(flags);
-            case IoRequest.WRITEV -> sqe.prepWritev(r.fd, r.buffer, (int) r.length, r.position).rwFlags(flags);
-            case IoRequest.FSYNC -> sqe.prepFsync(r.fd, 0);
-            case IoRequest.FDSYNC -> sqe.prepFsync(r.fd, Sqe.FSYNC_DATASYNC);
-            default -> throw new IllegalStateException("unknown op: op=" + r.op);
+            case READV -> sqe.prepReadv(r.fd, r.buffer, (int) r.length, r.position).rwFlags(flags);
+            case WRITEV -> sqe.prepWritev(r.fd, r.buffer, (int) r.length, r.position).rwFlags(flags);
+            case FSYNC -> sqe.prepFsync(r.fd, 0);
+            case FDSYNC -> sqe.prepFsync(r.fd, Sqe.FSYNC_DATASYNC);
         };
     }
 
@@ -328,20 +254,17 @@ final class UringLoop implements Runnable {
     }
 
     private void shortOfResources() {
-        counters.submitCalls.increment();
         enterCalls++;
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // a moment for memory to free up
     }
 
     private void consumedSqes(int consumed, int before) {
         if (before > 0) {
-            counters.submitCalls.increment();
             enterCalls++;
         }
         consumed = Math.min(consumed, unsubmittedSize);
         unsubmittedHead = (unsubmittedHead + consumed) % unsubmitted.length;
         unsubmittedSize -= consumed;
-        sqesSubmitted += consumed;
     }
 
     private void handle(int n) {
@@ -357,36 +280,27 @@ final class UringLoop implements Runnable {
                 wakeArmed = false; // filled again with the next turn, unless the loop is stopping
                 continue;
             }
-            int slot = (int) data;
-            IoRequest r = inflight[slot];
-            inflight[slot] = null;
-            freeSlots[freeTop++] = slot;
+            IoRequest r = release((int) data);
             inKernel--;
             completer.finish(r, res, true);
         }
         completer.flush();
     }
 
-    private void failEverything(Throwable cause) {
-        // SQEs the kernel never consumed will not complete: their requests fail here. Those in the kernel
-        // stay unanswered rather than be reported done while the kernel may still write their buffers.
+    /**
+     * SQEs the kernel never consumed will not complete: their requests fail here. Those in the kernel
+     * stay unanswered rather than be reported done while the kernel may still write their buffers.
+     */
+    private void failUnsubmitted(Throwable cause) {
         while (unsubmittedSize > 0) {
             int slot = unsubmitted[unsubmittedHead];
             unsubmittedHead = (unsubmittedHead + 1) % unsubmitted.length;
             unsubmittedSize--;
-            if (slot >= 0 && inflight[slot] != null) {
-                IoRequest r = inflight[slot];
-                inflight[slot] = null;
+            if (slot >= 0 && inSlot(slot) != null) {
+                IoRequest r = release(slot);
                 inKernel--;
                 Completer.abort(counters, admission, r, cause);
             }
-        }
-        IoRequest r;
-        while ((r = pending.poll()) != null) {
-            Completer.abort(counters, admission, r, cause);
-        }
-        while ((r = incoming.poll()) != null) {
-            Completer.abort(counters, admission, r, cause);
         }
     }
 
@@ -395,12 +309,12 @@ final class UringLoop implements Runnable {
         return ring;
     }
 
-    boolean isLoopThread() {
-        return Thread.currentThread() == thread;
-    }
-
-    /** io_uring_enter calls that submitted, SQEs submitted, waits, and CQEs reaped (the wake-up's included). */
-    long[] ringCounters() {
-        return new long[] {enterCalls, sqesSubmitted, waits, cqesReaped};
+    /**
+     * io_uring_enter calls that submitted, io_uring_enter calls that waited, and CQEs
+     * reaped (the wake-up's included); every CQE is read from the ring, none by syscall.
+     */
+    @Override
+    public KernelCalls kernelCalls() {
+        return new KernelCalls(enterCalls, waits, cqesReaped, 0);
     }
 }

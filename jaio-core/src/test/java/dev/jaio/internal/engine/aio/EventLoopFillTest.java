@@ -1,0 +1,63 @@
+package dev.jaio.internal.engine.aio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.jaio.aio.Iocb;
+import dev.jaio.internal.engine.IoOp;
+import dev.jaio.internal.engine.IoRequest;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
+
+/** Every {@link IoOp} the engine accepts becomes the iocb of its command. */
+class EventLoopFillTest {
+    private static IoRequest request(IoOp op, MemorySegment buffer) {
+        return new IoRequest(op, 7, 8192, buffer, op.vectored() ? 3 : 512, Iocb.RWF_NOWAIT) {
+            @Override
+            protected void complete(long result) {
+            }
+
+            @Override
+            protected void abort(Throwable cause) {
+            }
+
+            @Override
+            protected long runBlocking() {
+                return 0;
+            }
+        };
+    }
+
+    @Test
+    void shouldFillTheCommandOfEveryOperation() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(512, 512);
+            for (IoOp op : IoOp.values()) {
+                Iocb iocb = Iocb.allocate(arena);
+                iocb.data(99).nbytes(12345); // stale fields from a previous request must not survive
+                IoRequest r = request(op, buffer);
+                EventLoop.fill(iocb, r);
+                int expected = switch (op) {
+                    case READ -> Iocb.CMD_PREAD;
+                    case WRITE -> Iocb.CMD_PWRITE;
+                    case READV -> Iocb.CMD_PREADV;
+                    case WRITEV -> Iocb.CMD_PWRITEV;
+                    case FSYNC -> Iocb.CMD_FSYNC;
+                    case FDSYNC -> Iocb.CMD_FDSYNC;
+                };
+                assertEquals(expected, iocb.opcode(), op.name());
+                assertEquals(7, iocb.fd(), op.name());
+                assertEquals(0, iocb.data(), op.name() + ": the loop sets data after fill");
+                if (op.direction() == IoOp.Direction.FORCE) {
+                    assertEquals(0, iocb.nbytes(), op.name());
+                    assertEquals(0, iocb.buf(), op.name());
+                } else {
+                    assertEquals(buffer.address(), iocb.buf(), op.name());
+                    assertEquals(r.length, iocb.nbytes(), op.name());
+                    assertEquals(8192, iocb.offset(), op.name());
+                    assertEquals(Iocb.RWF_NOWAIT, iocb.rwFlags(), op.name());
+                }
+            }
+        }
+    }
+}
