@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -101,6 +102,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AsyncFile implements AutoCloseable {
     /** {@code -Djaio.inline=false} sends every request to the engine, as before the inline path. */
     private static final boolean INLINE = !"false".equalsIgnoreCase(System.getProperty("jaio.inline"));
+    /** One in this many requests finished inline without a future is timed for the latency summary. */
+    static final int LATENCY_SAMPLE = 64;
     /** What {@link #attemptInline} answers when it finished the request itself. */
     private static final long FINISHED = -1L;
 
@@ -457,12 +460,21 @@ public final class AsyncFile implements AutoCloseable {
             }
             prefix = r & ~InlineIo.PARTIAL;
             wouldBlock = prefix > 0 || (read ? inline.triesReads() : inline.triesWrites());
-            if (prefix > 0) {
-                buf = buf.asSlice(prefix);
-                position += prefix;
-                length -= prefix;
-            }
         }
+        toEngine(read, buf, bb, position, prefix, wouldBlock, future);
+    }
+
+    /**
+     * Sends a single-buffer transfer to the engine, as it is or staged, from the {@code prefix} bytes an
+     * inline attempt already did; the caller holds the file.
+     */
+    private void toEngine(boolean read, MemorySegment buf, ByteBuffer bb, long position, long prefix,
+                          boolean wouldBlock, CompletableFuture<Integer> future) {
+        if (prefix > 0) {
+            buf = buf.asSlice(prefix);
+            position += prefix;
+        }
+        long length = buf.byteSize();
         if (usableAsIs(buf, position)) {
             Request r;
             try {
@@ -482,6 +494,92 @@ public final class AsyncFile implements AutoCloseable {
             new Staged(read, List.of(buf), bb, position, length, future, false).resuming(prefix,
                     wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO).start();
         }
+    }
+
+    /**
+     * Reads as {@link #read(ByteBuffer, long)} does, for a caller that waits for the result anyway (a
+     * blocking channel): when the inline path finishes the read on this thread, no future is made and
+     * nothing is timed but one request in 64 (for the latency summary;
+     * {@link AioEngine.Stats#inline()} counts every one). What the kernel could not do without blocking
+     * goes to the engine as {@link #read(ByteBuffer, long)} sends it.
+     *
+     * @param dst      where the data goes; on return without a future its position has moved by the bytes
+     *                 read, none at end of file
+     * @param position the file position to start at, in bytes
+     * @return null when the read was finished on this thread; otherwise the future of the whole read, as
+     *         {@link #read(ByteBuffer, long)} returns it
+     * @throws IOException                 the error the read's future would have failed with: an
+     *                                     {@link AioException} naming the errno, or
+     *                                     {@link ClosedChannelException} if the file is closed
+     * @throws IllegalArgumentException    if {@code position} is negative or {@code dst} is read-only or
+     *                                     of a confined arena
+     * @throws NonReadableChannelException if the file was not opened for reading
+     */
+    public CompletableFuture<Integer> readOrFuture(ByteBuffer dst, long position) throws IOException {
+        if (Objects.requireNonNull(dst, "dst").isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
+        checkPosition(position);
+        checkFillable(seg);
+        checkReadable();
+        return transferOrFuture(true, seg, dst, position);
+    }
+
+    /**
+     * Writes as {@link #write(ByteBuffer, long)} does, for a caller that waits for the result anyway, with
+     * no future when the inline path finishes the write on this thread; see
+     * {@link #readOrFuture(ByteBuffer, long)}.
+     *
+     * @param src      the data to write; on return without a future its position has moved past it
+     * @param position the file position to start at, in bytes
+     * @return null when the write was finished on this thread; otherwise the future of the whole write
+     * @throws IOException                 the error the write's future would have failed with
+     * @throws IllegalArgumentException    if {@code position} is negative
+     * @throws NonWritableChannelException if the file was not opened for writing
+     */
+    public CompletableFuture<Integer> writeOrFuture(ByteBuffer src, long position) throws IOException {
+        MemorySegment seg = MemorySegment.ofBuffer(Objects.requireNonNull(src, "src"));
+        checkPosition(position);
+        checkWritable();
+        return transferOrFuture(false, seg, src, position);
+    }
+
+    /** The inline attempt without a future, falling back to the engine for what would block. */
+    private CompletableFuture<Integer> transferOrFuture(boolean read, MemorySegment buf, ByteBuffer bb,
+                                                        long position) throws IOException {
+        if (!inline.tries(read, buf)) {
+            return read ? readInto(buf, bb, position) : writeFrom(buf, bb, position);
+        }
+        if (!guard.tryAcquire()) {
+            throw new ClosedChannelException();
+        }
+        boolean timed = (ThreadLocalRandom.current().nextInt() & (LATENCY_SAMPLE - 1)) == 0;
+        long start = timed ? System.nanoTime() : 0;
+        FileIoEvent jfr = JaioJfr.begin(read ? IoRequest.READ : IoRequest.WRITE);
+        long r;
+        try {
+            r = read ? inline.read(buf, position) : inline.write(buf, position);
+        } catch (Throwable e) {
+            // The caller's arena closed during the copy, or staging memory could not be had.
+            finishInline(timed, start, true);
+            throw e;
+        }
+        if (r >= 0 && (r & InlineIo.PARTIAL) != 0) {
+            long prefix = r & ~InlineIo.PARTIAL;
+            CompletableFuture<Integer> future = new CompletableFuture<>();
+            toEngine(read, buf, bb, position, prefix,
+                    prefix > 0 || (read ? inline.triesReads() : inline.triesWrites()), future);
+            return future;
+        }
+        finishInline(timed, start, r < 0);
+        JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
+                engine.kind());
+        if (r < 0) {
+            throw new AioException(read ? "pread" : "pwrite", (int) -r, null, file.path(), position);
+        }
+        bb.position(bb.position() + (int) r);
+        return null;
     }
 
     /**
@@ -524,6 +622,16 @@ public final class AsyncFile implements AutoCloseable {
     /** Counts a request finished on this thread, and releases its hold on the descriptor. */
     private void finishInline(long startNanos, boolean failed) {
         engine.engine().counters().recordInline(startNanos, failed);
+        requestDone();
+    }
+
+    /** As {@link #finishInline(long, boolean)}, timing the request only when {@code timed}. */
+    private void finishInline(boolean timed, long startNanos, boolean failed) {
+        if (timed) {
+            engine.engine().counters().recordInline(startNanos, failed);
+        } else {
+            engine.engine().counters().countInline(failed);
+        }
         requestDone();
     }
 

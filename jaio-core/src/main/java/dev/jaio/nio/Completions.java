@@ -22,20 +22,6 @@ final class Completions {
     private Completions() {
     }
 
-    /** Runs handlers whose result was known before anything was submitted, on a channel without executor. */
-    private static final class DefaultPool {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-            private final AtomicInteger n = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = new Thread(r, "jaio-nio-handler-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }
-        });
-    }
-
     /**
      * A channel's future: completes with the engine's result, with its exception unwrapped; cancelling it
      * with {@code mayInterruptIfRunning} closes the channel, as {@link java.nio.channels.AsynchronousChannel}
@@ -96,7 +82,7 @@ final class Completions {
         future.whenComplete((v, t) -> {
             Runnable call = () -> invoke(handler, v, t == null ? null : unwrap(t), attachment);
             Executor ex = executor != null ? executor
-                    : Thread.currentThread() == issuer ? DefaultPool.POOL : null;
+                    : Thread.currentThread() == issuer ? DefaultGroup.executor() : null;
             if (ex == null) {
                 call.run();
                 return;
@@ -105,7 +91,7 @@ final class Completions {
                 ex.execute(call);
             } catch (RejectedExecutionException e) {
                 // The executor is shut down: the handler still runs, once, on jaio's threads.
-                DefaultPool.POOL.execute(call);
+                DefaultGroup.executor().execute(call);
             }
         });
     }
