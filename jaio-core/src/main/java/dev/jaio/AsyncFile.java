@@ -3,16 +3,17 @@ package dev.jaio;
 import dev.jaio.aio.IoVec;
 import dev.jaio.aio.Iocb;
 
-import dev.jaio.internal.concurrent.CloseGuard;
-import dev.jaio.internal.engine.IoRequest;
+import dev.jaio.FileRequests.Base;
+import dev.jaio.FileRequests.Request;
+import dev.jaio.FileRequests.Staged;
 import dev.jaio.internal.buffer.InlineIo;
 import dev.jaio.internal.buffer.KernelMemory;
-import dev.jaio.internal.buffer.StagedTransfer;
 import dev.jaio.internal.buffer.StagingPool;
-import dev.jaio.internal.engine.pool.BlockingIo;
-import dev.jaio.internal.memory.MemoryLifetime;
+import dev.jaio.internal.concurrent.CloseGuard;
+import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
+import dev.jaio.internal.memory.MemoryLifetime;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -412,7 +413,7 @@ public final class AsyncFile implements AutoCloseable {
         }
         Request r;
         try {
-            r = new Request(metaData ? IoRequest.FSYNC : IoRequest.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
+            r = new Request(this, metaData ? IoRequest.FSYNC : IoRequest.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
                 @Override
                 Object value(long n) {
                     return null;
@@ -478,7 +479,7 @@ public final class AsyncFile implements AutoCloseable {
         if (usableAsIs(buf, position)) {
             Request r;
             try {
-                r = new Request(read ? IoRequest.READ : IoRequest.WRITE, position, buf, length,
+                r = new Request(this, read ? IoRequest.READ : IoRequest.WRITE, position, buf, length,
                         read ? readFlags() : writeFlags(), future);
             } catch (Throwable t) {
                 guard.release();
@@ -491,7 +492,7 @@ public final class AsyncFile implements AutoCloseable {
             r.blockingOnly = wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO;
             submit(r);
         } else {
-            new Staged(read, List.of(buf), bb, position, length, future, false).resuming(prefix,
+            new Staged(this, read, List.of(buf), bb, position, length, future, false).resuming(prefix,
                     wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO).start();
         }
     }
@@ -687,7 +688,7 @@ public final class AsyncFile implements AutoCloseable {
             }
         }
         if (!asIs) {
-            new Staged(read, buffers, null, position, total, future, true).resuming(prefix,
+            new Staged(this, read, buffers, null, position, total, future, true).resuming(prefix,
                     wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO).start();
             return;
         }
@@ -696,7 +697,7 @@ public final class AsyncFile implements AutoCloseable {
         try {
             iov = staging.acquire(IoVec.LAYOUT.byteSize() * buffers.size());
             IoVec.array(SegmentAllocator.slicingAllocator(iov.segment()), buffers);
-            r = new Request(read ? IoRequest.READV : IoRequest.WRITEV, position, iov.segment(), buffers.size(),
+            r = new Request(this, read ? IoRequest.READV : IoRequest.WRITEV, position, iov.segment(), buffers.size(),
                     read ? readFlags() : writeFlags(), future) {
                 @Override
                 Object value(long n) {
@@ -738,7 +739,7 @@ public final class AsyncFile implements AutoCloseable {
      * throw (a VM error), the request is failed here, once: its in-use count is released so that
      * {@link #close()} cannot hang; staging memory the engine might still hold is left unreturned.
      */
-    private void submit(Base r) {
+    void submit(Base r) {
         try {
             engine.engine().submit(r);
         } catch (Throwable t) {
@@ -773,6 +774,35 @@ public final class AsyncFile implements AutoCloseable {
 
     private int writeFlags() {
         return nowaitWrites ? Iocb.RWF_NOWAIT : 0;
+    }
+
+    /** The RWF flags of a request of this file: RWF_NOWAIT until the kernel refused it. */
+    int rwFlags(boolean read) {
+        return read ? readFlags() : writeFlags();
+    }
+
+    /** The kernel refused RWF_NOWAIT for reads, or writes, of this file: later requests go without it. */
+    void nowaitUnsupported(boolean read) {
+        if (read) {
+            nowaitReads = false;
+        } else {
+            nowaitWrites = false;
+        }
+    }
+
+    /** Whether the file is closing, so that requests not yet started are aborted. */
+    boolean closing() {
+        return guard.isClosed();
+    }
+
+    /** Where this file's staged transfers get their aligned memory. */
+    StagingPool staging() {
+        return staging;
+    }
+
+    /** For an O_DIRECT file the offset alignment a staged read rounds to; 0 for a buffered file. */
+    long readRounding() {
+        return direct ? alignment.offset() : 0;
     }
 
     private AioException misaligned(String call, long position, long length) {
@@ -879,7 +909,7 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    private void requestDone() {
+    void requestDone() {
         if (guard.releaseLast()) {
             try {
                 closeNative();
@@ -894,201 +924,5 @@ public final class AsyncFile implements AutoCloseable {
     public String toString() {
         return "AsyncFile[path=" + file.path() + (direct ? ", O_DIRECT" : "") + ", engine=" + engine.kind()
                 + (isOpen() ? "" : ", closed") + "]";
-    }
-
-    /** What the request classes share: the file's descriptor, close and NOWAIT handling, the blocking run. */
-    private abstract class Base extends IoRequest {
-        Base(byte op, long position, MemorySegment buffer, long length, int rwFlags) {
-            super(op, file.fd(), position, buffer, length, rwFlags);
-        }
-
-        /** The engine threw from submit: fail the request once without returning memory it may hold. */
-        abstract void failSubmission(Throwable t);
-
-        @Override
-        public boolean cancelledByClose() {
-            return guard.isClosed();
-        }
-
-        @Override
-        public void nowaitUnsupported() {
-            if (op == READ || op == READV) {
-                nowaitReads = false;
-            } else {
-                nowaitWrites = false;
-            }
-        }
-
-        @Override
-        protected long runBlocking() {
-            return BlockingIo.run(this);
-        }
-    }
-
-    /** A request on the caller's own memory (or a force): finishes its future and the file's in-use count. */
-    private class Request extends Base {
-        @SuppressWarnings("rawtypes")
-        final CompletableFuture future;
-        private final AtomicBoolean finished = new AtomicBoolean();
-        ByteBuffer byteBuffer;
-        /** The iovec array of a vectored request, jaio's memory. */
-        StagingPool.Buffer iovecs;
-        /** Bytes an inline attempt already transferred before this request took over the rest. */
-        long prefix;
-        /** Keeps the caller's memory reachable until the kernel is done with it. */
-        Object userBuffer;
-        /** The JFR event begun at issue, or null when no recording asks for it. */
-        final FileIoEvent jfr;
-
-        Request(byte op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
-            super(op, position, buffer, length, rwFlags);
-            this.future = future;
-            this.jfr = JaioJfr.begin(op);
-        }
-
-        Object value(long n) {
-            return (int) n;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        protected void complete(long result) {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (result < 0 && prefix > 0) {
-                    result = 0; // what the inline attempt did is the result; the error shows on the next request
-                }
-                if (result < 0) {
-                    JaioJfr.end(jfr, file.path(), position, 0, Errno.nameOf((int) -result), engine.kind());
-                    future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
-                            position));
-                    return;
-                }
-                long n = result + prefix;
-                if (byteBuffer != null) {
-                    byteBuffer.position(byteBuffer.position() + (int) n);
-                }
-                JaioJfr.end(jfr, file.path(), position - prefix, n, null, engine.kind());
-                future.complete(value(n));
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            } finally {
-                release();
-            }
-        }
-
-        @Override
-        protected void abort(Throwable cause) {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                future.completeExceptionally(cause);
-            } finally {
-                release();
-            }
-        }
-
-        /** Gives back the iovec array, lets go of the caller's memory and ends the file's use. */
-        private void release() {
-            if (iovecs != null) {
-                iovecs.release();
-            }
-            userBuffer = null;
-            requestDone();
-        }
-
-        @Override
-        void failSubmission(Throwable t) {
-            if (finished.compareAndSet(false, true)) {
-                future.completeExceptionally(t);
-                requestDone();
-            }
-        }
-    }
-
-    /**
-     * A {@link StagedTransfer} of this file: its chunks are requests of this file, and it ends by completing
-     * the caller's future, its JFR event and the file's in-use count.
-     */
-    private final class Staged extends StagedTransfer {
-        private final ByteBuffer byteBuffer;
-        private final long position;
-        @SuppressWarnings("rawtypes")
-        private final CompletableFuture future;
-        private final boolean longResult;
-        /** The JFR event begun at issue, or null when no recording asks for it. */
-        private final FileIoEvent jfr;
-
-        Staged(boolean read, List<MemorySegment> parts, ByteBuffer byteBuffer, long position, long total,
-               CompletableFuture<?> future, boolean longResult) {
-            super(staging, read, parts, position, total, direct ? alignment.offset() : 0);
-            this.byteBuffer = byteBuffer;
-            this.position = position;
-            this.future = future;
-            this.longResult = longResult;
-            this.jfr = JaioJfr.begin(read ? IoRequest.READ : IoRequest.WRITE);
-        }
-
-        @Override
-        protected void submit(Chunk chunk) {
-            AsyncFile.this.submit(new ChunkRequest(chunk));
-        }
-
-        @Override
-        protected Throwable errnoFailure(String call, int errno) {
-            return new AioException(call, errno, null, file.path(), position);
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        protected void finished(long n, Throwable failure) {
-            try {
-                if (failure != null) {
-                    JaioJfr.end(jfr, file.path(), position, 0, failure instanceof AioException a
-                            ? Errno.nameOf(a.errno()) : failure.getClass().getSimpleName(), engine.kind());
-                    future.completeExceptionally(failure);
-                } else {
-                    JaioJfr.end(jfr, file.path(), position - prefix(), n, null, engine.kind());
-                    if (byteBuffer != null) {
-                        byteBuffer.position(byteBuffer.position() + (int) n);
-                    }
-                    future.complete(longResult ? (Object) n : (Object) (int) n);
-                }
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            } finally {
-                requestDone();
-            }
-        }
-    }
-
-    /** The request of one chunk of a {@link Staged} transfer, on staging memory. */
-    private final class ChunkRequest extends Base {
-        private final StagedTransfer.Chunk chunk;
-
-        ChunkRequest(StagedTransfer.Chunk chunk) {
-            super(chunk.isRead() ? READ : WRITE, chunk.position(), chunk.memory(), chunk.length(),
-                    chunk.isRead() ? readFlags() : writeFlags());
-            this.chunk = chunk;
-            this.blockingOnly = chunk.blockingOnly();
-        }
-
-        @Override
-        protected void complete(long result) {
-            chunk.done(result);
-        }
-
-        @Override
-        protected void abort(Throwable cause) {
-            chunk.aborted(cause);
-        }
-
-        @Override
-        void failSubmission(Throwable t) {
-            chunk.notSubmitted(t);
-        }
     }
 }
