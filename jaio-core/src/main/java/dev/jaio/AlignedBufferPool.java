@@ -2,9 +2,9 @@ package dev.jaio;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import dev.jaio.internal.buffer.SizeClasses;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,9 +26,7 @@ public final class AlignedBufferPool implements AutoCloseable {
     private final int alignment;
     private final long maxPooledSize;
     private final int maxPerClass;
-    private final int minShift;
-    private final ConcurrentLinkedQueue<MemorySegment>[] idle;
-    private final AtomicInteger[] idleCounts;
+    private final SizeClasses classes;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong allocatedBytes = new AtomicLong();
@@ -46,7 +44,6 @@ public final class AlignedBufferPool implements AutoCloseable {
      * @param maxPooledSize the largest size that is pooled
      * @param maxPerClass   how many idle buffers each size class keeps
      */
-    @SuppressWarnings("unchecked")
     public AlignedBufferPool(int alignment, long maxPooledSize, int maxPerClass) {
         if (alignment <= 0 || Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two: alignment=" + alignment);
@@ -59,17 +56,11 @@ public final class AlignedBufferPool implements AutoCloseable {
             throw new IllegalArgumentException("maxPerClass must not be negative: maxPerClass=" + maxPerClass);
         }
         this.alignment = alignment;
-        this.minShift = Integer.numberOfTrailingZeros(alignment);
         int maxShift = 64 - Long.numberOfLeadingZeros(maxPooledSize - 1);
         this.maxPooledSize = 1L << maxShift;
         this.maxPerClass = maxPerClass;
-        int classes = maxShift - minShift + 1;
-        this.idle = new ConcurrentLinkedQueue[classes];
-        this.idleCounts = new AtomicInteger[classes];
-        for (int i = 0; i < classes; i++) {
-            idle[i] = new ConcurrentLinkedQueue<>();
-            idleCounts[i] = new AtomicInteger();
-        }
+        this.classes = new SizeClasses(alignment, maxShift - Integer.numberOfTrailingZeros(alignment) + 1,
+                c -> maxPerClass);
     }
 
     /**
@@ -132,32 +123,19 @@ public final class AlignedBufferPool implements AutoCloseable {
             MemorySegment own = Arena.ofAuto().allocate(size, alignment);
             return new Buffer(this, own, own, -1);
         }
-        int cls = sizeClass(size);
-        MemorySegment whole = idle[cls].poll();
-        if (whole != null) {
-            idleCounts[cls].decrementAndGet();
-        } else {
-            long classSize = 1L << (cls + minShift);
+        int cls = classes.classOf(size);
+        MemorySegment whole = classes.poll(cls);
+        if (whole == null) {
+            long classSize = classes.bytes(cls);
             whole = Arena.ofAuto().allocate(classSize, alignment);
             allocatedBytes.addAndGet(classSize);
         }
         return new Buffer(this, whole, whole.asSlice(0, size), cls);
     }
 
-    private int sizeClass(long size) {
-        if (size <= alignment) {
-            return 0;
-        }
-        int shift = 64 - Long.numberOfLeadingZeros(size - 1);
-        return shift - minShift;
-    }
-
     private void giveBack(Buffer buffer) {
-        if (buffer.sizeClass >= 0 && !closed.get() && idleCounts[buffer.sizeClass].incrementAndGet() <= maxPerClass) {
-            idle[buffer.sizeClass].offer(buffer.whole);
-        } else if (buffer.sizeClass >= 0 && !closed.get()) {
-            idleCounts[buffer.sizeClass].decrementAndGet();
-            // Dropped: the garbage collector frees it.
+        if (buffer.sizeClass >= 0 && !closed.get()) {
+            classes.offer(buffer.sizeClass, buffer.whole); // a buffer not kept is freed by the garbage collector
         }
         releaseOutstanding();
     }
@@ -173,9 +151,7 @@ public final class AlignedBufferPool implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            for (ConcurrentLinkedQueue<MemorySegment> q : idle) {
-                q.clear();
-            }
+            classes.clear();
         }
     }
 

@@ -3,14 +3,18 @@ package dev.jaio;
 import dev.jaio.aio.IoVec;
 import dev.jaio.aio.Iocb;
 
+import dev.jaio.FileRequests.Base;
+import dev.jaio.FileRequests.Request;
+import dev.jaio.FileRequests.Staged;
+import dev.jaio.internal.buffer.InlineIo;
+import dev.jaio.internal.buffer.KernelMemory;
+import dev.jaio.internal.buffer.StagingPool;
 import dev.jaio.internal.concurrent.CloseGuard;
 import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
-import dev.jaio.internal.buffer.StagingPool;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
-import dev.jaio.internal.linux.LibC;
-import dev.jaio.internal.linux.ThreadScratch;
+import dev.jaio.internal.memory.MemoryLifetime;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -97,20 +102,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * descriptor; requests issued after it fail with {@link ClosedChannelException}.
  */
 public final class AsyncFile implements AutoCloseable {
-    /**
-     * The most one request transfers, as the kernel's {@code MAX_RW_COUNT} caps one read(2) or write(2):
-     * {@code INT_MAX} rounded down to a page.
-     */
-    static final long MAX_TRANSFER = 0x7ffff000L;
     /** {@code -Djaio.inline=false} sends every request to the engine, as before the inline path. */
     private static final boolean INLINE = !"false".equalsIgnoreCase(System.getProperty("jaio.inline"));
-    /** Marks an inline attempt that stopped short: the low bits are the bytes it transferred. */
-    private static final long PARTIAL = 1L << 62;
+    /** One in this many requests finished inline without a future is timed for the latency summary. */
+    static final int LATENCY_SAMPLE = 64;
     /** What {@link #attemptInline} answers when it finished the request itself. */
     private static final long FINISHED = -1L;
-    private static final long NEG_EAGAIN = -Errno.EAGAIN.number();
-    private static final long NEG_EINTR = -Errno.EINTR.number();
-    private static final long NEG_EOPNOTSUPP = -Errno.EOPNOTSUPP.number();
 
     private final NativeFile file;
     private final AioEngine engine;
@@ -123,11 +120,8 @@ public final class AsyncFile implements AutoCloseable {
     private final StagingPool staging;
     private volatile boolean nowaitReads;
     private volatile boolean nowaitWrites;
-    /** Whether reads, and writes, are tried on the caller's thread first; cleared on EOPNOTSUPP. */
-    private volatile boolean inlineReads;
-    private volatile boolean inlineWrites;
-    /** Whether the file system answered a RWF_NOWAIT write with EOPNOTSUPP. */
-    private volatile boolean nowaitWritesRefused;
+    /** The transfers tried on the caller's thread first, and what the file system refused of them. */
+    private final InlineIo inline;
 
     private AsyncFile(NativeFile file, AioEngine engine, String directFallback) throws IOException {
         this.file = file;
@@ -139,8 +133,7 @@ public final class AsyncFile implements AutoCloseable {
         boolean kernel = engine.kind() == AioEngine.Kind.KERNEL_AIO;
         this.nowaitReads = kernel && !direct;
         this.nowaitWrites = kernel && !direct;
-        this.inlineReads = INLINE && !direct;
-        this.inlineWrites = INLINE && !direct;
+        this.inline = new InlineIo(file.fd(), staging, INLINE && !direct);
     }
 
     /**
@@ -265,12 +258,12 @@ public final class AsyncFile implements AutoCloseable {
 
     /** Whether reads are still tried inline (buffered file, and no EOPNOTSUPP seen); for tests. */
     boolean triesInlineReads() {
-        return inlineReads;
+        return inline.triesReads();
     }
 
     /** Whether writes are still tried inline; for tests. */
     boolean triesInlineWrites() {
-        return inlineWrites;
+        return inline.triesWrites();
     }
 
     /**
@@ -283,7 +276,7 @@ public final class AsyncFile implements AutoCloseable {
      * @return true once a RWF_NOWAIT write of this file was refused with EOPNOTSUPP
      */
     public boolean refusesNowaitWrites() {
-        return nowaitWritesRefused;
+        return inline.writesRefused();
     }
 
     /**
@@ -420,7 +413,7 @@ public final class AsyncFile implements AutoCloseable {
         }
         Request r;
         try {
-            r = new Request(metaData ? IoOp.FSYNC : IoOp.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
+            r = new Request(this, metaData ? IoOp.FSYNC : IoOp.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
                 @Override
                 Object value(long n) {
                     return null;
@@ -436,95 +429,165 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     private void issueRead(MemorySegment dst, ByteBuffer bb, long position, CompletableFuture<Integer> future) {
-        if (!guard.tryAcquire()) {
-            future.completeExceptionally(new ClosedChannelException());
-            return;
-        }
-        long prefix = 0;
-        boolean wouldBlock = false;
-        if (inlineReads && inlineFits(dst)) {
-            long r = attemptInline(true, dst, bb, position, future);
-            if (r == FINISHED) {
-                return;
-            }
-            prefix = r & ~PARTIAL;
-            wouldBlock = prefix > 0 || inlineReads;
-            if (prefix > 0) {
-                dst = dst.asSlice(prefix);
-                position += prefix;
-            }
-        }
-        if (usableAsIs(dst, position)) {
-            Request r;
-            try {
-                r = new Request(IoOp.READ, position, dst, dst.byteSize(), readFlags(), future);
-            } catch (Throwable t) {
-                guard.release();
-                future.completeExceptionally(t);
-                return;
-            }
-            r.byteBuffer = bb;
-            r.userBuffer = dst;
-            r.prefix = prefix;
-            r.blockingOnly = wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO;
-            submit(r);
-        } else {
-            startStaged(new Staged(true, List.of(dst), bb, position, dst.byteSize(), future, false)
-                    .resuming(prefix, wouldBlock));
-        }
+        issueSingle(true, dst, bb, position, future);
     }
 
     private void issueWrite(MemorySegment src, ByteBuffer bb, long position, CompletableFuture<Integer> future) {
+        issueSingle(false, src, bb, position, future);
+    }
+
+    /**
+     * A read into, or write from, one buffer: tried inline first where it may be, then what is left goes
+     * to the engine, as it is or staged.
+     */
+    private void issueSingle(boolean read, MemorySegment buf, ByteBuffer bb, long position,
+                             CompletableFuture<Integer> future) {
         if (!guard.tryAcquire()) {
             future.completeExceptionally(new ClosedChannelException());
             return;
         }
-        long length = src.byteSize();
-        if (direct && (((position | length) & (alignment.offset() - 1)) != 0)) {
+        long length = buf.byteSize();
+        if (!read && direct && (((position | length) & (alignment.offset() - 1)) != 0)) {
             guard.release();
             future.completeExceptionally(misaligned("pwrite", position, length));
             return;
         }
         long prefix = 0;
         boolean wouldBlock = false;
-        if (inlineWrites && inlineFits(src)) {
-            long r = attemptInline(false, src, bb, position, future);
+        if (inline.tries(read, buf)) {
+            long r = attemptInline(read, buf, bb, position, future);
             if (r == FINISHED) {
                 return;
             }
-            prefix = r & ~PARTIAL;
-            wouldBlock = prefix > 0 || inlineWrites;
-            if (prefix > 0) {
-                src = src.asSlice(prefix);
-                position += prefix;
-                length -= prefix;
-            }
+            prefix = r & ~InlineIo.PARTIAL;
+            wouldBlock = prefix > 0 || (read ? inline.triesReads() : inline.triesWrites());
         }
-        if (usableAsIs(src, position)) {
+        toEngine(read, buf, bb, position, prefix, wouldBlock, future);
+    }
+
+    /**
+     * Sends a single-buffer transfer to the engine, as it is or staged, from the {@code prefix} bytes an
+     * inline attempt already did; the caller holds the file.
+     */
+    private void toEngine(boolean read, MemorySegment buf, ByteBuffer bb, long position, long prefix,
+                          boolean wouldBlock, CompletableFuture<Integer> future) {
+        if (prefix > 0) {
+            buf = buf.asSlice(prefix);
+            position += prefix;
+        }
+        long length = buf.byteSize();
+        if (usableAsIs(buf, position)) {
             Request r;
             try {
-                r = new Request(IoOp.WRITE, position, src, length, writeFlags(), future);
+                r = new Request(this, read ? IoOp.READ : IoOp.WRITE, position, buf, length,
+                        read ? readFlags() : writeFlags(), future);
             } catch (Throwable t) {
                 guard.release();
                 future.completeExceptionally(t);
                 return;
             }
             r.byteBuffer = bb;
-            r.userBuffer = src;
+            r.userBuffer = buf;
             r.prefix = prefix;
             r.blockingOnly = wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO;
             submit(r);
         } else {
-            startStaged(new Staged(false, List.of(src), bb, position, length, future, false)
-                    .resuming(prefix, wouldBlock));
+            new Staged(this, read, List.of(buf), bb, position, length, future, false).resuming(prefix,
+                    wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO).start();
         }
     }
 
     /**
-     * Tries a single-buffer read or write on this thread ({@link #readInline}, {@link #writeInline}). When
-     * it finishes the request (all done, end of file, an error), it completes the future, counts the
-     * request and releases the file, and answers {@link #FINISHED}; otherwise it answers {@code PARTIAL}
-     * with the bytes done, for the engine to go on from.
+     * Reads as {@link #read(ByteBuffer, long)} does, for a caller that waits for the result anyway (a
+     * blocking channel): when the inline path finishes the read on this thread, no future is made and
+     * nothing is timed but one request in 64 (for the latency summary;
+     * {@link AioEngine.Stats#inline()} counts every one). What the kernel could not do without blocking
+     * goes to the engine as {@link #read(ByteBuffer, long)} sends it.
+     *
+     * @param dst      where the data goes; on return without a future its position has moved by the bytes
+     *                 read, none at end of file
+     * @param position the file position to start at, in bytes
+     * @return null when the read was finished on this thread; otherwise the future of the whole read, as
+     *         {@link #read(ByteBuffer, long)} returns it
+     * @throws IOException                 the error the read's future would have failed with: an
+     *                                     {@link AioException} naming the errno, or
+     *                                     {@link ClosedChannelException} if the file is closed
+     * @throws IllegalArgumentException    if {@code position} is negative or {@code dst} is read-only or
+     *                                     of a confined arena
+     * @throws NonReadableChannelException if the file was not opened for reading
+     */
+    public CompletableFuture<Integer> readOrFuture(ByteBuffer dst, long position) throws IOException {
+        if (Objects.requireNonNull(dst, "dst").isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
+        checkPosition(position);
+        checkFillable(seg);
+        checkReadable();
+        return transferOrFuture(true, seg, dst, position);
+    }
+
+    /**
+     * Writes as {@link #write(ByteBuffer, long)} does, for a caller that waits for the result anyway, with
+     * no future when the inline path finishes the write on this thread; see
+     * {@link #readOrFuture(ByteBuffer, long)}.
+     *
+     * @param src      the data to write; on return without a future its position has moved past it
+     * @param position the file position to start at, in bytes
+     * @return null when the write was finished on this thread; otherwise the future of the whole write
+     * @throws IOException                 the error the write's future would have failed with
+     * @throws IllegalArgumentException    if {@code position} is negative
+     * @throws NonWritableChannelException if the file was not opened for writing
+     */
+    public CompletableFuture<Integer> writeOrFuture(ByteBuffer src, long position) throws IOException {
+        MemorySegment seg = MemorySegment.ofBuffer(Objects.requireNonNull(src, "src"));
+        checkPosition(position);
+        checkWritable();
+        return transferOrFuture(false, seg, src, position);
+    }
+
+    /** The inline attempt without a future, falling back to the engine for what would block. */
+    private CompletableFuture<Integer> transferOrFuture(boolean read, MemorySegment buf, ByteBuffer bb,
+                                                        long position) throws IOException {
+        if (!inline.tries(read, buf)) {
+            return read ? readInto(buf, bb, position) : writeFrom(buf, bb, position);
+        }
+        if (!guard.tryAcquire()) {
+            throw new ClosedChannelException();
+        }
+        boolean timed = (ThreadLocalRandom.current().nextInt() & (LATENCY_SAMPLE - 1)) == 0;
+        long start = timed ? System.nanoTime() : 0;
+        FileIoEvent jfr = JaioJfr.begin(read ? IoOp.READ : IoOp.WRITE);
+        long r;
+        try {
+            r = read ? inline.read(buf, position) : inline.write(buf, position);
+        } catch (Throwable e) {
+            // The caller's arena closed during the copy, or staging memory could not be had.
+            finishInline(timed, start, true);
+            throw e;
+        }
+        if (r >= 0 && (r & InlineIo.PARTIAL) != 0) {
+            long prefix = r & ~InlineIo.PARTIAL;
+            CompletableFuture<Integer> future = new CompletableFuture<>();
+            toEngine(read, buf, bb, position, prefix,
+                    prefix > 0 || (read ? inline.triesReads() : inline.triesWrites()), future);
+            return future;
+        }
+        finishInline(timed, start, r < 0);
+        JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
+                engine.kind());
+        if (r < 0) {
+            throw new AioException(read ? "pread" : "pwrite", (int) -r, null, file.path(), position);
+        }
+        bb.position(bb.position() + (int) r);
+        return null;
+    }
+
+    /**
+     * Tries a single-buffer read or write on this thread ({@link InlineIo}). When it finishes the request
+     * (all done, end of file, an error), it completes the future, counts the request and releases the
+     * file, and answers {@link #FINISHED}; otherwise it answers {@code PARTIAL} with the bytes done, for
+     * the engine to go on from.
      */
     private long attemptInline(boolean read, MemorySegment buf, ByteBuffer bb, long position,
                                CompletableFuture<Integer> future) {
@@ -532,14 +595,14 @@ public final class AsyncFile implements AutoCloseable {
         FileIoEvent jfr = JaioJfr.begin(read ? IoOp.READ : IoOp.WRITE);
         long r;
         try {
-            r = read ? readInline(buf, position) : writeInline(buf, position);
+            r = read ? inline.read(buf, position) : inline.write(buf, position);
         } catch (Throwable e) {
             // The caller's arena closed during the copy, or staging memory could not be had.
             finishInline(start, true);
             future.completeExceptionally(e);
             return FINISHED;
         }
-        if (r >= 0 && (r & PARTIAL) != 0) {
+        if (r >= 0 && (r & InlineIo.PARTIAL) != 0) {
             return r;
         }
         finishInline(start, r < 0);
@@ -557,133 +620,19 @@ public final class AsyncFile implements AutoCloseable {
         return FINISHED;
     }
 
-    /**
-     * Whether an inline attempt is bounded for this buffer: memory the kernel may use as it is, or memory
-     * to copy of at most one staging chunk (a larger heap transfer takes the chunked staged path).
-     */
-    private static boolean inlineFits(MemorySegment buffer) {
-        return usableInline(buffer) || buffer.byteSize() <= StagingPool.CHUNK;
-    }
-
-    /**
-     * Tries a read on this thread with RWF_NOWAIT, straight into {@code dst} where nothing can free its
-     * memory during the call, else through this thread's staging memory.
-     *
-     * @return the bytes read when the read is finished (all of them, or fewer at end of file, which a
-     *         follow-up RWF_NOWAIT read returning 0 confirms); {@code PARTIAL | n} when the kernel could
-     *         only do the first {@code n} bytes without blocking (or does not do RWF_NOWAIT on this file);
-     *         {@code -errno} for an error before any byte was read
-     */
-    private long readInline(MemorySegment dst, long position) {
-        long length = dst.byteSize();
-        boolean asIs = usableInline(dst);
-        try (InlineStage stage = asIs ? null : new InlineStage(length)) {
-            MemorySegment mem = asIs ? dst : stage.segment;
-            int fd = file.fd();
-            long done = 0;
-            boolean partial = false;
-            while (done < length) {
-                long r = LibC.preadNowait(fd, mem, done, length - done, position + done);
-                if (r > 0) {
-                    done += r;
-                } else if (r == 0) {
-                    break; // end of file
-                } else if (r == NEG_EINTR) {
-                    continue;
-                } else if (r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
-                    if (r == NEG_EOPNOTSUPP) {
-                        inlineReads = false;
-                    }
-                    partial = true;
-                    break;
-                } else if (done == 0) {
-                    return r;
-                } else {
-                    break; // what was read is the result; the error shows on the next read, as for pread
-                }
-            }
-            if (!asIs && done > 0) {
-                MemorySegment.copy(mem, 0, dst, 0, done);
-            }
-            return partial ? PARTIAL | done : done;
-        }
-    }
-
-    /**
-     * Tries a write on this thread with RWF_NOWAIT, as {@link #readInline} does a read.
-     *
-     * @return the bytes written when all were; {@code PARTIAL | n} when the kernel took only the first
-     *         {@code n} without blocking (or does not do RWF_NOWAIT writes on this file); {@code -errno}
-     *         for an error before any byte was written
-     */
-    private long writeInline(MemorySegment src, long position) {
-        long length = src.byteSize();
-        boolean asIs = usableInline(src);
-        try (InlineStage stage = asIs ? null : new InlineStage(length)) {
-            MemorySegment mem = asIs ? src : stage.segment;
-            if (!asIs) {
-                MemorySegment.copy(src, 0, mem, 0, length);
-            }
-            int fd = file.fd();
-            long done = 0;
-            while (done < length) {
-                long r = LibC.pwriteNowait(fd, mem, done, length - done, position + done);
-                if (r > 0) {
-                    done += r;
-                } else if (r == NEG_EINTR) {
-                    continue;
-                } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
-                    if (r == NEG_EOPNOTSUPP) {
-                        inlineWrites = false;
-                        nowaitWritesRefused = true;
-                    }
-                    return PARTIAL | done;
-                } else if (done == 0) {
-                    return r;
-                } else {
-                    break; // what was written is the result; the error shows on the next write
-                }
-            }
-            return done;
-        }
-    }
-
-    /**
-     * Native memory for one inline transfer of a buffer the kernel may not use as it is, held only during
-     * the call: the calling platform thread's staging buffer (up to {@link ThreadScratch#STAGE_MAX}), else
-     * jaio's staging memory; given back on close.
-     */
-    private final class InlineStage implements AutoCloseable {
-        final MemorySegment segment;
-        private final ThreadScratch scratch;
-        private final StagingPool.Buffer big;
-
-        InlineStage(long length) {
-            if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
-                scratch = ThreadScratch.acquire();
-                big = null;
-                segment = scratch.stage(length);
-            } else {
-                scratch = null;
-                big = staging.acquire(length);
-                segment = big.segment();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (big != null) {
-                big.release();
-            }
-            if (scratch != null) {
-                scratch.close();
-            }
-        }
-    }
-
     /** Counts a request finished on this thread, and releases its hold on the descriptor. */
     private void finishInline(long startNanos, boolean failed) {
         engine.engine().counters().recordInline(startNanos, failed);
+        requestDone();
+    }
+
+    /** As {@link #finishInline(long, boolean)}, timing the request only when {@code timed}. */
+    private void finishInline(boolean timed, long startNanos, boolean failed) {
+        if (timed) {
+            engine.engine().counters().recordInline(startNanos, failed);
+        } else {
+            engine.engine().counters().countInline(failed);
+        }
         requestDone();
     }
 
@@ -706,19 +655,18 @@ public final class AsyncFile implements AutoCloseable {
         }
         long prefix = 0;
         boolean wouldBlock = false;
-        if ((read ? inlineReads : inlineWrites) && buffers.size() <= ThreadScratch.IOVEC_SLOTS
-                && buffers.stream().allMatch(AsyncFile::usableInline)) {
+        if (inline.tries(read, buffers)) {
             long start = System.nanoTime();
             FileIoEvent jfr = JaioJfr.begin(read ? IoOp.READV : IoOp.WRITEV);
             long r;
             try {
-                r = vectoredInline(buffers, position, read);
+                r = inline.vectored(buffers, position, read);
             } catch (Throwable e) {
                 finishInline(start, true);
                 future.completeExceptionally(e);
                 return;
             }
-            if (r < 0 || (r & PARTIAL) == 0) {
+            if (r < 0 || (r & InlineIo.PARTIAL) == 0) {
                 finishInline(start, r < 0);
                 JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
                         engine.kind());
@@ -730,8 +678,8 @@ public final class AsyncFile implements AutoCloseable {
                 }
                 return;
             }
-            prefix = r & ~PARTIAL;
-            wouldBlock = prefix > 0 || (read ? inlineReads : inlineWrites);
+            prefix = r & ~InlineIo.PARTIAL;
+            wouldBlock = prefix > 0 || (read ? inline.triesReads() : inline.triesWrites());
             if (prefix > 0) {
                 buffers = withoutFirst(buffers, prefix);
                 position += prefix;
@@ -740,7 +688,8 @@ public final class AsyncFile implements AutoCloseable {
             }
         }
         if (!asIs) {
-            startStaged(new Staged(read, buffers, null, position, total, future, true).resuming(prefix, wouldBlock));
+            new Staged(this, read, buffers, null, position, total, future, true).resuming(prefix,
+                    wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO).start();
             return;
         }
         StagingPool.Buffer iov = null;
@@ -748,7 +697,7 @@ public final class AsyncFile implements AutoCloseable {
         try {
             iov = staging.acquire(IoVec.LAYOUT.byteSize() * buffers.size());
             IoVec.array(SegmentAllocator.slicingAllocator(iov.segment()), buffers);
-            r = new Request(read ? IoOp.READV : IoOp.WRITEV, position, iov.segment(), buffers.size(),
+            r = new Request(this, read ? IoOp.READV : IoOp.WRITEV, position, iov.segment(), buffers.size(),
                     read ? readFlags() : writeFlags(), future) {
                 @Override
                 Object value(long n) {
@@ -771,59 +720,6 @@ public final class AsyncFile implements AutoCloseable {
         submit(r);
     }
 
-    /**
-     * Tries a vectored transfer on this thread with RWF_NOWAIT, through the thread's iovec array, as
-     * {@link #readInline} does a single buffer; every buffer is one {@link #usableInline} accepts.
-     *
-     * @return as {@link #readInline} and {@link #writeInline}
-     */
-    private long vectoredInline(List<MemorySegment> buffers, long position, boolean read) {
-        try (ThreadScratch scratch = ThreadScratch.acquire()) {
-            MemorySegment iov = scratch.iovec;
-            long total = 0;
-            int count = 0;
-            for (MemorySegment b : buffers) {
-                if (b.byteSize() > 0) {
-                    IoVec.set(iov, count++, b);
-                    total += b.byteSize();
-                }
-            }
-            int fd = file.fd();
-            long done = 0;
-            int first = 0;
-            while (done < total) {
-                MemorySegment from = first == 0 ? iov : iov.asSlice(first * IoVec.LAYOUT.byteSize());
-                long r = read ? LibC.preadvNowait(fd, from, count - first, position + done, total - done)
-                        : LibC.pwritevNowait(fd, from, count - first, position + done, total - done);
-                if (r > 0) {
-                    done += r;
-                    first = IoVec.advance(iov, first, count, r);
-                } else if (r == NEG_EINTR) {
-                    continue;
-                } else if (r == 0 && read) {
-                    break; // end of file
-                } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
-                    if (r == NEG_EOPNOTSUPP) {
-                        if (read) {
-                            inlineReads = false;
-                        } else {
-                            inlineWrites = false;
-                            nowaitWritesRefused = true;
-                        }
-                    }
-                    return PARTIAL | done;
-                } else if (done == 0) {
-                    return r;
-                } else {
-                    break; // what was transferred is the result; the error shows on the next request
-                }
-            }
-            return done;
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(buffers);
-        }
-    }
-
     /** {@code buffers} without their first {@code n} bytes. */
     private static List<MemorySegment> withoutFirst(List<MemorySegment> buffers, long n) {
         List<MemorySegment> rest = new ArrayList<>(buffers.size());
@@ -839,21 +735,11 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     /**
-     * Whether an inline call may give the kernel {@code buffer}'s address: native memory that nothing can
-     * free while this thread is in the syscall (only the garbage collector frees it, or only this thread
-     * may close its arena).
-     */
-    private static boolean usableInline(MemorySegment buffer) {
-        return buffer.isNative() && (freedOnlyByGc(buffer)
-                || isConfined(buffer) && buffer.isAccessibleBy(Thread.currentThread()));
-    }
-
-    /**
      * Hands a request to the engine, which completes or aborts it exactly once. Should the engine itself
      * throw (a VM error), the request is failed here, once: its in-use count is released so that
      * {@link #close()} cannot hang; staging memory the engine might still hold is left unreturned.
      */
-    private void submit(Base r) {
+    void submit(Base r) {
         try {
             engine.engine().submit(r);
         } catch (Throwable t) {
@@ -861,47 +747,21 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    /** Starts a staged transfer; a failure before its first chunk reaches the engine undoes everything. */
-    private void startStaged(Staged s) {
-        try {
-            s.next();
-        } catch (Throwable t) {
-            s.finish(null, t);
-        }
-    }
-
+    /** Whether {@code buffer} may go to the kernel as it is, at {@code position} on this file. */
     private boolean usableAsIs(MemorySegment buffer, long position) {
-        if (!buffer.isNative() || !freedOnlyByGc(buffer)) {
-            return false;
-        }
-        return !direct || alignment.accepts(buffer, position);
+        return KernelMemory.usableAsIs(buffer) && (!direct || alignment.accepts(buffer, position));
     }
 
-    /**
-     * Whether a segment's memory is freed only once the segment is unreachable (automatic and global
-     * arenas, direct buffers), so that holding the segment keeps the memory the kernel writes into.
-     * Segments of arenas a caller can close are not, and are staged.
-     */
+    /** Whether only the garbage collector frees {@code segment}'s memory; see {@link MemoryLifetime}. */
     static boolean freedOnlyByGc(MemorySegment segment) {
-        return dev.jaio.internal.memory.MemoryLifetime.freedOnlyByGc(segment);
-    }
-
-    /** A thread that owns nothing: a segment it cannot access is confined to some thread. */
-    private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> { });
-
-    /**
-     * Whether only one thread may access {@code segment} (a segment of {@link Arena#ofConfined()}), asked
-     * through the public {@link MemorySegment#isAccessibleBy(Thread)}.
-     */
-    static boolean isConfined(MemorySegment segment) {
-        return !segment.isAccessibleBy(NO_OWNER);
+        return MemoryLifetime.freedOnlyByGc(segment);
     }
 
     private static void checkFillable(MemorySegment dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read-only destination");
         }
-        if (isConfined(dst)) {
+        if (KernelMemory.isConfined(dst)) {
             throw new IllegalArgumentException("a segment of a confined arena can be filled only by its owner "
                     + "thread, and reads complete on another; use Arena.ofShared(), Arena.ofAuto() or an "
                     + "AlignedBufferPool buffer");
@@ -914,6 +774,35 @@ public final class AsyncFile implements AutoCloseable {
 
     private int writeFlags() {
         return nowaitWrites ? Iocb.RWF_NOWAIT : 0;
+    }
+
+    /** The RWF flags of a request of this file: RWF_NOWAIT until the kernel refused it. */
+    int rwFlags(boolean read) {
+        return read ? readFlags() : writeFlags();
+    }
+
+    /** The kernel refused RWF_NOWAIT for reads, or writes, of this file: later requests go without it. */
+    void nowaitUnsupported(boolean read) {
+        if (read) {
+            nowaitReads = false;
+        } else {
+            nowaitWrites = false;
+        }
+    }
+
+    /** Whether the file is closing, so that requests not yet started are aborted. */
+    boolean closing() {
+        return guard.isClosed();
+    }
+
+    /** Where this file's staged transfers get their aligned memory. */
+    StagingPool staging() {
+        return staging;
+    }
+
+    /** For an O_DIRECT file the offset alignment a staged read rounds to; 0 for a buffered file. */
+    long readRounding() {
+        return direct ? alignment.offset() : 0;
     }
 
     private AioException misaligned(String call, long position, long length) {
@@ -1020,7 +909,7 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    private void requestDone() {
+    void requestDone() {
         if (guard.releaseLast()) {
             try {
                 closeNative();
@@ -1035,334 +924,5 @@ public final class AsyncFile implements AutoCloseable {
     public String toString() {
         return "AsyncFile[path=" + file.path() + (direct ? ", O_DIRECT" : "") + ", engine=" + engine.kind()
                 + (isOpen() ? "" : ", closed") + "]";
-    }
-
-    /** What the request classes share: the file's descriptor, close and NOWAIT handling, the blocking run. */
-    private abstract class Base extends IoRequest {
-        Base(IoOp op, long position, MemorySegment buffer, long length, int rwFlags) {
-            super(op, file.fd(), position, buffer, length, rwFlags);
-        }
-
-        /** The engine threw from submit: fail the request once without returning memory it may hold. */
-        abstract void failSubmission(Throwable t);
-
-        @Override
-        public boolean cancelledByClose() {
-            return guard.isClosed();
-        }
-
-        @Override
-        public void nowaitUnsupported() {
-            if (op.reads()) {
-                nowaitReads = false;
-            } else {
-                nowaitWrites = false;
-            }
-        }
-
-        @Override
-        protected long runBlocking() {
-            // By address, as the kernel sees it through an iocb. The memory is jaio's staging memory or
-            // memory only the garbage collector frees (see the class documentation), and this request keeps
-            // it reachable; a confined segment would be refused by a downcall on this pool thread.
-            MemorySegment mem = op.singleBuffer()
-                    ? MemorySegment.ofAddress(buffer.address() + done).reinterpret(length - done) : buffer;
-            long r;
-            do {
-                r = switch (op) {
-                    case READ -> LibC.pread(fd, mem, length - done, position + done);
-                    case WRITE -> LibC.pwrite(fd, mem, length - done, position + done);
-                    case READV -> LibC.preadv2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
-                    case WRITEV -> LibC.pwritev2(fd, buffer, (int) length, position, rwFlags & ~Iocb.RWF_NOWAIT);
-                    case FSYNC -> LibC.fsync(fd);
-                    case FDSYNC -> LibC.fdatasync(fd);
-                };
-            } while (r == -Errno.EINTR.number());
-            if (done > 0) {
-                return r < 0 ? done : done + r; // the error shows on the next request, as after a short pread
-            }
-            return r;
-        }
-    }
-
-    /** A request on the caller's own memory (or a force): finishes its future and the file's in-use count. */
-    private class Request extends Base {
-        @SuppressWarnings("rawtypes")
-        final CompletableFuture future;
-        private final AtomicBoolean finished = new AtomicBoolean();
-        ByteBuffer byteBuffer;
-        /** The iovec array of a vectored request, jaio's memory. */
-        StagingPool.Buffer iovecs;
-        /** Bytes an inline attempt already transferred before this request took over the rest. */
-        long prefix;
-        /** Keeps the caller's memory reachable until the kernel is done with it. */
-        Object userBuffer;
-        /** The JFR event begun at issue, or null when no recording asks for it. */
-        final FileIoEvent jfr;
-
-        Request(IoOp op, long position, MemorySegment buffer, long length, int rwFlags, CompletableFuture<?> future) {
-            super(op, position, buffer, length, rwFlags);
-            this.future = future;
-            this.jfr = JaioJfr.begin(op);
-        }
-
-        Object value(long n) {
-            return (int) n;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        protected void complete(long result) {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (result < 0 && prefix > 0) {
-                    result = 0; // what the inline attempt did is the result; the error shows on the next request
-                }
-                if (result < 0) {
-                    JaioJfr.end(jfr, file.path(), position, 0, Errno.nameOf((int) -result), engine.kind());
-                    future.completeExceptionally(new AioException(opName(), (int) -result, null, file.path(),
-                            position));
-                    return;
-                }
-                long n = result + prefix;
-                if (byteBuffer != null) {
-                    byteBuffer.position(byteBuffer.position() + (int) n);
-                }
-                JaioJfr.end(jfr, file.path(), position - prefix, n, null, engine.kind());
-                future.complete(value(n));
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            } finally {
-                if (iovecs != null) {
-                    iovecs.release();
-                }
-                userBuffer = null;
-                requestDone();
-            }
-        }
-
-        @Override
-        protected void abort(Throwable cause) {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                future.completeExceptionally(cause);
-            } finally {
-                if (iovecs != null) {
-                    iovecs.release();
-                }
-                userBuffer = null;
-                requestDone();
-            }
-        }
-
-        @Override
-        void failSubmission(Throwable t) {
-            if (finished.compareAndSet(false, true)) {
-                future.completeExceptionally(t);
-                requestDone();
-            }
-        }
-    }
-
-    /**
-     * A transfer through jaio's staging memory: the caller's buffers (heap memory, memory of an arena the
-     * caller can close, misaligned memory) are copied to or from aligned memory of the {@link StagingPool},
-     * in chunks of at most {@link StagingPool#CHUNK} bytes, one request after another, so that the memory
-     * staged at once is bounded whatever the size of the transfer. Like one read(2) or write(2), a transfer
-     * moves at most {@link #MAX_TRANSFER} bytes; it ends early at a short chunk (end of file) and reports
-     * what was done before an error as a short count, the error showing on the next request.
-     */
-    private final class Staged {
-        final boolean read;
-        final List<MemorySegment> parts;
-        final ByteBuffer byteBuffer;
-        final long position;
-        final long total;
-        @SuppressWarnings("rawtypes")
-        final CompletableFuture future;
-        final boolean longResult;
-        private final AtomicBoolean finished = new AtomicBoolean();
-        /** Bytes of the caller's buffers transferred so far. */
-        long done;
-        /** The JFR event begun at issue, or null when no recording asks for it. */
-        final FileIoEvent jfr;
-        /** Bytes an inline attempt already transferred before this transfer took over the rest. */
-        private long prefix;
-        /** Whether the kernel just said the transfer would block: its chunks go to a blocking thread. */
-        private boolean blockingOnly;
-
-        Staged(boolean read, List<MemorySegment> parts, ByteBuffer byteBuffer, long position, long total,
-               CompletableFuture<?> future, boolean longResult) {
-            this.read = read;
-            this.parts = parts;
-            this.byteBuffer = byteBuffer;
-            this.position = position;
-            this.total = Math.min(total, MAX_TRANSFER);
-            this.future = future;
-            this.longResult = longResult;
-            this.jfr = JaioJfr.begin(read ? IoOp.READ : IoOp.WRITE);
-        }
-
-        /** Marks the transfer as the rest of an inline attempt that did {@code prefix} bytes. */
-        Staged resuming(long prefix, boolean wouldBlock) {
-            this.prefix = prefix;
-            this.blockingOnly = wouldBlock && engine.kind() == AioEngine.Kind.KERNEL_AIO;
-            return this;
-        }
-
-        /** Stages and submits the next chunk, from {@link #done} on. */
-        void next() {
-            long fileStart = position + done;
-            long left = total - done;
-            long start = fileStart;
-            long end = fileStart + Math.min(left, chunkSize());
-            if (read && direct) {
-                // An O_DIRECT read at an unaligned position or length reads the aligned range around it.
-                long a = alignment.offset();
-                start = fileStart & -a;
-                end = Math.min((position + total + a - 1) & -a, start + chunkSize());
-            }
-            long len = Math.min(end - fileStart, left);
-            StagingPool.Buffer stage = staging.acquire(end - start);
-            Chunk c;
-            try {
-                if (!read) {
-                    copy(false, stage.segment(), 0, done, len);
-                }
-                c = new Chunk(this, start, stage, end - start, fileStart - start, len);
-                c.blockingOnly = blockingOnly;
-            } catch (Throwable t) {
-                stage.release();
-                throw t;
-            }
-            submit(c);
-        }
-
-        private long chunkSize() {
-            return Math.max(StagingPool.CHUNK, staging.alignment());
-        }
-
-        /** Copies {@code len} bytes between a stage and the caller's buffers at {@code userOffset}. */
-        void copy(boolean toUser, MemorySegment stage, long stageOffset, long userOffset, long len) {
-            long skip = userOffset;
-            for (MemorySegment p : parts) {
-                if (len == 0) {
-                    return;
-                }
-                long size = p.byteSize();
-                if (skip >= size) {
-                    skip -= size;
-                    continue;
-                }
-                long k = Math.min(len, size - skip);
-                if (toUser) {
-                    MemorySegment.copy(stage, stageOffset, p, skip, k);
-                } else {
-                    MemorySegment.copy(p, skip, stage, stageOffset, k);
-                }
-                stageOffset += k;
-                len -= k;
-                skip = 0;
-            }
-        }
-
-        /** A chunk ended with {@code result} (bytes of the chunk's request, or -errno). */
-        void chunkDone(Chunk c, long result) {
-            long n;
-            try {
-                if (result < 0) {
-                    if (done > 0 || prefix > 0) {
-                        finish(done, null);
-                    } else {
-                        finish(null, new AioException(c.opName(), (int) -result, null, file.path(), position));
-                    }
-                    return;
-                }
-                n = Math.max(0, Math.min(c.wanted, result - c.skip));
-                if (read) {
-                    copy(true, c.stage.segment(), c.skip, done, n);
-                }
-            } catch (Throwable t) {
-                finish(null, t);
-                return;
-            } finally {
-                c.stage.release();
-            }
-            done += n;
-            if (n < c.wanted || done == total) {
-                finish(done, null);
-                return;
-            }
-            try {
-                next();
-            } catch (Throwable t) {
-                finish(done, null); // what is done is reported; the failure shows on the next request
-            }
-        }
-
-        /** Completes the future with {@code n} bytes or {@code failure}, and ends the file's use, once. */
-        @SuppressWarnings("unchecked")
-        void finish(Long n, Throwable failure) {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (failure != null) {
-                    JaioJfr.end(jfr, file.path(), position, 0, failure instanceof AioException a
-                            ? Errno.nameOf(a.errno()) : failure.getClass().getSimpleName(), engine.kind());
-                    future.completeExceptionally(failure);
-                } else {
-                    n += prefix;
-                    JaioJfr.end(jfr, file.path(), position - prefix, n, null, engine.kind());
-                    if (byteBuffer != null) {
-                        byteBuffer.position(byteBuffer.position() + n.intValue());
-                    }
-                    future.complete(longResult ? (Object) n : (Object) n.intValue());
-                }
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            } finally {
-                requestDone();
-            }
-        }
-    }
-
-    /** One chunk of a {@link Staged} transfer: a request on staging memory. */
-    private final class Chunk extends Base {
-        final Staged transfer;
-        final StagingPool.Buffer stage;
-        /** Bytes at the start of the stage before the caller's data (an aligned O_DIRECT read). */
-        final long skip;
-        /** The caller's bytes this chunk carries. */
-        final long wanted;
-
-        Chunk(Staged transfer, long position, StagingPool.Buffer stage, long length, long skip, long wanted) {
-            super(transfer.read ? IoOp.READ : IoOp.WRITE, position, stage.segment(), length,
-                    transfer.read ? readFlags() : writeFlags());
-            this.transfer = transfer;
-            this.stage = stage;
-            this.skip = skip;
-            this.wanted = wanted;
-        }
-
-        @Override
-        protected void complete(long result) {
-            transfer.chunkDone(this, result);
-        }
-
-        @Override
-        protected void abort(Throwable cause) {
-            stage.release();
-            transfer.finish(null, cause);
-        }
-
-        @Override
-        void failSubmission(Throwable t) {
-            transfer.finish(null, t);
-        }
     }
 }

@@ -13,13 +13,17 @@
  * <tr><th>package</th><th>what it is</th><th>uses</th></tr>
  * <tr><td>{@code dev.jaio.nio}</td><td>drop-in {@code FileChannel}, {@code AsynchronousFileChannel} and a
  *     file system provider</td><td>{@code dev.jaio}</td></tr>
- * <tr><td>{@code dev.jaio}</td><td>this API</td><td>{@code internal.engine}, {@code internal.buffer}</td></tr>
+ * <tr><td>{@code dev.jaio}</td><td>this API: {@code AsyncFile} keeps the contract, argument checks, the
+ *     request state and the futures; staging and the inline attempt are {@code internal.buffer}'s, the
+ *     blocking syscalls {@code internal.engine.pool}'s</td><td>{@code internal.engine}, {@code
+ *     internal.buffer}</td></tr>
  * <tr><td>{@code dev.jaio.internal.engine}</td><td>the backend seam: requests, admission, completion,
  *     counters, and the one factory that picks a backend</td><td>its backends</td></tr>
  * <tr><td>{@code dev.jaio.internal.engine.aio}, {@code .uring}, {@code .pool}</td><td>the backends: kernel
  *     AIO, io_uring, blocking syscalls on threads</td><td>the kernel mirrors, {@code internal.linux}</td></tr>
- * <tr><td>{@code dev.jaio.internal.buffer}</td><td>staging memory and the rules for which memory may go to
- *     the kernel as it is</td><td>{@code internal.linux}, {@code internal.memory}</td></tr>
+ * <tr><td>{@code dev.jaio.internal.buffer}</td><td>staging memory, staged transfers, the inline
+ *     {@code RWF_NOWAIT} attempt and the rules for which memory may go to the kernel as it is</td><td>{@code
+ *     internal.linux}, {@code internal.memory}, the {@code IoVec} layout</td></tr>
  * <tr><td>{@code dev.jaio.aio}, {@code dev.jaio.uring}</td><td>the kernel mirrors: each struct and
  *     syscall one to one, as the man pages say</td><td>{@code internal.linux}</td></tr>
  * <tr><td>{@code dev.jaio.internal.linux}</td><td>syscall numbers, libc downcalls, struct layouts and

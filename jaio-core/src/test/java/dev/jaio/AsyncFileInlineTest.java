@@ -302,6 +302,89 @@ class AsyncFileInlineTest {
         }
     }
 
+    @Test
+    void shouldFinishACachedReadOrWriteWithoutAFutureForABlockingCaller() throws Exception {
+        byte[] data = TestFiles.random(10_000, 11);
+        Path p = Files.write(dir.resolve("nofuture"), data);
+        try (AioEngine e = EngineTestSupport.engine(); AsyncFile f = AsyncFile.open(p, e, READ, WRITE)) {
+            ByteBuffer heap = ByteBuffer.allocate(1024);
+            assertEquals(null, f.readOrFuture(heap, 4096), "a cached read makes no future");
+            assertEquals(1024, heap.position());
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 4096, 5120), heap.array());
+            ByteBuffer direct = ByteBuffer.allocateDirect(4096);
+            assertEquals(null, f.readOrFuture(direct, 8192), "at end of file too");
+            assertEquals(10_000 - 8192, direct.position(), "short only because of end of file");
+            ByteBuffer past = ByteBuffer.allocate(10);
+            assertEquals(null, f.readOrFuture(past, 20_000));
+            assertEquals(0, past.position(), "nothing past end of file");
+            long inline = 3;
+            ByteBuffer src = ByteBuffer.wrap(new byte[] {1, 2, 3});
+            CompletableFuture<Integer> w = f.writeOrFuture(src, 0);
+            if (w == null) {
+                inline++;
+                assertFalse(f.refusesNowaitWrites());
+            } else {
+                assertEquals(3, w.get(), "a write the file system will not do with RWF_NOWAIT goes to the engine");
+            }
+            assertEquals(3, src.position());
+            AioEngine.Stats st = e.stats();
+            assertEquals(inline, st.inline(), "every request finished inline is counted, timed or not: " + st);
+            assertEquals(4 - inline, st.toEngine(), st.toString());
+        }
+    }
+
+    @Test
+    void shouldThrowTheErrorTheFutureWouldHaveFailedWith() throws Exception {
+        Path p = Files.write(dir.resolve("efbig"), new byte[16]);
+        try (AioEngine e = EngineTestSupport.engine(); AsyncFile f = AsyncFile.open(p, e, READ, WRITE)) {
+            long huge = Long.MAX_VALUE - 8;
+            ExecutionException viaFuture = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> f.write(ByteBuffer.wrap(new byte[16]), huge).get());
+            AioException expected = assertInstanceOf(AioException.class, viaFuture.getCause());
+            AioException thrown = org.junit.jupiter.api.Assertions.assertThrows(AioException.class, () -> {
+                CompletableFuture<Integer> w = f.writeOrFuture(ByteBuffer.wrap(new byte[16]), huge);
+                if (w != null) {
+                    try {
+                        w.get();
+                    } catch (ExecutionException x) {
+                        throw x.getCause();
+                    }
+                }
+            });
+            assertEquals(expected.errno(), thrown.errno(), thrown.getMessage());
+            assertEquals(expected.getMessage(), thrown.getMessage());
+            f.close();
+            org.junit.jupiter.api.Assertions.assertThrows(java.nio.channels.ClosedChannelException.class,
+                    () -> f.readOrFuture(ByteBuffer.allocate(8), 0));
+        }
+    }
+
+    @Test
+    void shouldReturnAFutureWhenAReadOfDroppedPagesWouldBlock() throws Throwable {
+        byte[] data = TestFiles.random(1 << 20, 12);
+        Path p = Files.write(dir.resolve("dropped"), data);
+        try (AioEngine e = EngineTestSupport.engine(); AsyncFile f = AsyncFile.open(p, e, READ)) {
+            // As in shouldSendAReadOfDroppedPagesToTheEngine: the disk may rarely answer within the
+            // RWF_NOWAIT call, so one of up to five attempts on freshly dropped ranges must make a future.
+            boolean future = false;
+            for (int attempt = 0; attempt < 5 && !future; attempt++) {
+                long at = (128L << 10) * (attempt + 1);
+                dropPages(f, 0, data.length);
+                ByteBuffer b = ByteBuffer.allocate(64 << 10);
+                long engineBefore = e.stats().toEngine();
+                CompletableFuture<Integer> r = f.readOrFuture(b, at);
+                if (r != null) {
+                    future = true;
+                    assertEquals(64 << 10, r.get());
+                    assertEquals(engineBefore + 1, e.stats().toEngine(), e.stats().toString());
+                }
+                assertEquals(64 << 10, b.position());
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, (int) at, (int) at + (64 << 10)), b.array());
+            }
+            assertTrue(future, "a read of dropped pages was finished inline in all of five attempts: " + e.stats());
+        }
+    }
+
     /**
      * Writes the file's dirty pages back and asks the kernel to drop the range from the page cache, until
      * cachestat(2) says none of it is left: the kernel may keep a page it cannot drop yet, such as one the

@@ -132,6 +132,33 @@ class AsyncFileJfrTest {
     }
 
     @Test
+    @Timeout(120)
+    void shouldRecordReadsFinishedWithoutAFutureAsTheOthers() throws Exception {
+        Path jfr = dir.resolve("nofuture.jfr");
+        Path file = Files.write(dir.resolve("cached"), new byte[8192]);
+        long bad = Long.MAX_VALUE - 100;
+        try (AioEngine engine = EngineTestSupport.engine();
+             AsyncFile f = AsyncFile.open(file, engine, StandardOpenOption.READ);
+             Recording rec = new Recording()) {
+            rec.enable("dev.jaio.FileRead").withThreshold(Duration.ZERO);
+            rec.start();
+            ByteBuffer b = ByteBuffer.allocate(1024);
+            assertNull(f.readOrFuture(b, 4096), "a cached read is finished on this thread");
+            AioException e = assertThrows(AioException.class, () -> f.readOrFuture(ByteBuffer.allocate(512), bad));
+            assertEquals("EINVAL", e.errnoName());
+            rec.stop();
+            rec.dump(jfr);
+        }
+        List<RecordedEvent> reads = named(RecordingFile.readAllEvents(jfr), "dev.jaio.FileRead");
+        assertEquals(2, reads.size(), reads::toString);
+        assertEquals(4096, reads.get(0).getLong("position"));
+        assertEquals(1024, reads.get(0).getLong("bytesRead"));
+        assertNull(reads.get(0).getString("error"));
+        assertEquals(bad, reads.get(1).getLong("position"));
+        assertEquals("EINVAL", reads.get(1).getString("error"));
+    }
+
+    @Test
     void shouldBeginNothingWhenNoRecordingAsksForTheEvents() {
         assertNull(JaioJfr.begin(IoOp.READ));
         assertNull(JaioJfr.begin(IoOp.WRITEV));

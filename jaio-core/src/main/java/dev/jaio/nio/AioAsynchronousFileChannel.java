@@ -208,7 +208,7 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
      */
     @Override
     public CompletableFuture<Integer> read(ByteBuffer dst, long position) {
-        return implRead(dst, position);
+        return implTransfer(true, dst, position);
     }
 
     /**
@@ -222,29 +222,38 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
     public <A> void read(ByteBuffer dst, long position, A attachment,
                          CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
-        Completions.deliver(implRead(dst, position), attachment, handler, executor);
+        Completions.deliver(implTransfer(true, dst, position), attachment, handler, executor);
     }
 
-    private CompletableFuture<Integer> implRead(ByteBuffer dst, long position) {
+    /**
+     * A read or write of one buffer, checked in the order the JDK's channel checks: the position, the
+     * mode, a read-only destination; then a closed channel, an empty buffer and an O_DIRECT buffer the
+     * kernel would refuse are answered without a request.
+     */
+    private CompletableFuture<Integer> implTransfer(boolean read, ByteBuffer buf, long position) {
+        if (!read) {
+            Objects.requireNonNull(buf, "src");
+        }
         if (position < 0) {
             throw new IllegalArgumentException("Negative position");
         }
-        if (!reading) {
-            throw new NonReadableChannelException();
+        if (read ? !reading : !writing) {
+            throw read ? new NonReadableChannelException() : new NonWritableChannelException();
         }
-        if (dst.isReadOnly()) {
+        if (read && buf.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
         if (!isOpen()) {
             return Completions.failed(this, new ClosedChannelException());
         }
-        if (!dst.hasRemaining()) {
+        if (!buf.hasRemaining()) {
             return Completions.completed(this, 0);
         }
-        if (kernelRefuses(dst, position)) {
+        if (kernelRefuses(buf, position)) {
             return Completions.failed(this, DirectIoContract.kernelRefusal());
         }
-        return Completions.pending(this, file.read(dst, position).thenApply(n -> n == 0 ? -1 : n));
+        return Completions.pending(this, read ? file.read(buf, position).thenApply(n -> n == 0 ? -1 : n)
+                : file.write(buf, position));
     }
 
     /**
@@ -256,7 +265,7 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
      */
     @Override
     public CompletableFuture<Integer> write(ByteBuffer src, long position) {
-        return implWrite(src, position);
+        return implTransfer(false, src, position);
     }
 
     /**
@@ -269,27 +278,7 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
     public <A> void write(ByteBuffer src, long position, A attachment,
                           CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
-        Completions.deliver(implWrite(src, position), attachment, handler, executor);
-    }
-
-    private CompletableFuture<Integer> implWrite(ByteBuffer src, long position) {
-        Objects.requireNonNull(src, "src");
-        if (position < 0) {
-            throw new IllegalArgumentException("Negative position");
-        }
-        if (!writing) {
-            throw new NonWritableChannelException();
-        }
-        if (!isOpen()) {
-            return Completions.failed(this, new ClosedChannelException());
-        }
-        if (!src.hasRemaining()) {
-            return Completions.completed(this, 0);
-        }
-        if (kernelRefuses(src, position)) {
-            return Completions.failed(this, DirectIoContract.kernelRefusal());
-        }
-        return Completions.pending(this, file.write(src, position));
+        Completions.deliver(implTransfer(false, src, position), attachment, handler, executor);
     }
 
     /**
@@ -445,16 +434,11 @@ public final class AioAsynchronousFileChannel extends AsynchronousFileChannel {
      */
     @Override
     public void close() throws IOException {
-        try {
-            platform.close();
-        } finally {
-            file.close();
-        }
+        platform.closeWith(file);
     }
 
     @Override
     public String toString() {
-        return "AioAsynchronousFileChannel[path=" + file.path() + ", engine=" + file.engine().kind()
-                + (isOpen() ? "" : ", closed") + "]";
+        return PlatformChannel.describe("AioAsynchronousFileChannel", file, isOpen());
     }
 }

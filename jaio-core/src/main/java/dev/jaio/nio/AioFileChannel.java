@@ -189,22 +189,7 @@ public final class AioFileChannel extends FileChannel {
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
-        ensureOpen();
-        if (!readable) {
-            throw new NonReadableChannelException();
-        }
-        positionLock.lock();
-        try {
-            checkDirectPosition(position);
-            int n = readAt(dst, position);
-            if (n > 0) {
-                position += n;
-            }
-            return n;
-        } finally {
-            positionLock.unlock();
-        }
+        return (int) relative(true, dst, null, 0, 0);
     }
 
     /**
@@ -218,28 +203,7 @@ public final class AioFileChannel extends FileChannel {
      */
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        ensureOpen();
-        if (!readable) {
-            throw new NonReadableChannelException();
-        }
-        positionLock.lock();
-        try {
-            checkDirectPosition(position);
-            Gathered g = gather(dsts, offset, length, true, position);
-            if (g.segments.isEmpty()) {
-                return 0;
-            }
-            long n = block(file.read(g.segments, position));
-            if (n == 0) {
-                return -1;
-            }
-            g.advance(n);
-            position += n;
-            return n;
-        } finally {
-            positionLock.unlock();
-        }
+        return relative(true, null, dsts, offset, length);
     }
 
     /**
@@ -250,23 +214,7 @@ public final class AioFileChannel extends FileChannel {
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        Objects.requireNonNull(src, "src");
-        ensureOpen();
-        if (!writable) {
-            throw new NonWritableChannelException();
-        }
-        positionLock.lock();
-        try {
-            checkDirectPosition(position);
-            // With O_APPEND the kernel writes at end of file whatever the position says.
-            int n = writeAt(src, append ? 0 : position);
-            if (!append) {
-                position += n;
-            }
-            return n;
-        } finally {
-            positionLock.unlock();
-        }
+        return (int) relative(false, src, null, 0, 0);
     }
 
     /**
@@ -278,21 +226,45 @@ public final class AioFileChannel extends FileChannel {
      */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return relative(false, null, srcs, offset, length);
+    }
+
+    /**
+     * A read or write at the file position, of {@code one} buffer or of {@code bufs[offset, offset + length)}
+     * (one preadv or pwritev request), under the position lock: a read moves the position by the bytes
+     * read, a write past what was written (with {@code APPEND} the kernel writes at end of file whatever
+     * the position says, and the position is the size).
+     */
+    private long relative(boolean read, ByteBuffer one, ByteBuffer[] bufs, int offset, int length)
+            throws IOException {
+        if (bufs != null) {
+            Objects.checkFromIndexSize(offset, length, bufs.length);
+        } else {
+            Objects.requireNonNull(one, read ? "dst" : "src");
+        }
         ensureOpen();
-        if (!writable) {
-            throw new NonWritableChannelException();
+        if (read ? !readable : !writable) {
+            throw read ? new NonReadableChannelException() : new NonWritableChannelException();
         }
         positionLock.lock();
         try {
             checkDirectPosition(position);
-            Gathered g = gather(srcs, offset, length, false, append ? 0 : position);
-            if (g.segments.isEmpty()) {
-                return 0;
+            long at = read || !append ? position : 0;
+            long n;
+            if (one != null) {
+                n = read ? readAt(one, at) : writeAt(one, at);
+            } else {
+                Gathered g = gather(bufs, offset, length, read, at);
+                if (g.segments.isEmpty()) {
+                    return 0;
+                }
+                n = block(read ? file.read(g.segments, at) : file.write(g.segments, at));
+                if (read && n == 0) {
+                    return -1;
+                }
+                g.advance(n);
             }
-            long n = block(file.write(g.segments, append ? 0 : position));
-            g.advance(n);
-            if (!append) {
+            if (n > 0 && (read || !append)) {
                 position += n;
             }
             return n;
@@ -429,7 +401,7 @@ public final class AioFileChannel extends FileChannel {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int n = isConfined(dst) ? readConfined(dst, position) : block(file.read(dst, position));
+        int n = isConfined(dst) ? readConfined(dst, position) : blockOrNow(true, dst, position);
         return n == 0 ? -1 : n;
     }
 
@@ -466,7 +438,22 @@ public final class AioFileChannel extends FileChannel {
         if (file.refusesNowaitWrites() && !Thread.currentThread().isVirtual()) {
             return writeOnCaller(src, position);
         }
-        return block(file.write(src, position));
+        return blockOrNow(false, src, position);
+    }
+
+    /**
+     * A positional read or write of one buffer: done on this thread when the kernel can do it without
+     * blocking, with no future and no interruptible section; otherwise waited for as {@link #block} does.
+     * An interrupted thread takes the engine path, whose {@link #block} closes the channel as the JDK's
+     * channel does.
+     */
+    private int blockOrNow(boolean read, ByteBuffer buf, long position) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            return block(read ? file.read(buf, position) : file.write(buf, position));
+        }
+        int before = buf.position();
+        CompletableFuture<Integer> rest = read ? file.readOrFuture(buf, position) : file.writeOrFuture(buf, position);
+        return rest == null ? buf.position() - before : block(rest);
     }
 
     /**
@@ -738,16 +725,11 @@ public final class AioFileChannel extends FileChannel {
     /** Closes the platform channel (releasing locks) and the jaio file. */
     @Override
     protected void implCloseChannel() throws IOException {
-        try {
-            platform.close();
-        } finally {
-            file.close();
-        }
+        platform.closeWith(file);
     }
 
     @Override
     public String toString() {
-        return "AioFileChannel[path=" + file.path() + ", engine=" + file.engine().kind()
-                + (isOpen() ? "" : ", closed") + "]";
+        return PlatformChannel.describe("AioFileChannel", file, isOpen());
     }
 }

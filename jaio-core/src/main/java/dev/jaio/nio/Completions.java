@@ -1,6 +1,5 @@
 package dev.jaio.nio;
 
-import dev.jaio.internal.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -13,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Futures and completion handlers for jaio's channels: the JDK's channel contract on top of the engine's
@@ -20,11 +20,6 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class Completions {
     private Completions() {
-    }
-
-    /** Runs handlers whose result was known before anything was submitted, on a channel without executor. */
-    private static final class DefaultPool {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(DaemonThreads.factory("jaio-nio-handler"));
     }
 
     /**
@@ -87,7 +82,7 @@ final class Completions {
         future.whenComplete((v, t) -> {
             Runnable call = () -> invoke(handler, v, t == null ? null : unwrap(t), attachment);
             Executor ex = executor != null ? executor
-                    : Thread.currentThread() == issuer ? DefaultPool.POOL : null;
+                    : Thread.currentThread() == issuer ? DefaultGroup.executor() : null;
             if (ex == null) {
                 call.run();
                 return;
@@ -96,7 +91,7 @@ final class Completions {
                 ex.execute(call);
             } catch (RejectedExecutionException e) {
                 // The executor is shut down: the handler still runs, once, on jaio's threads.
-                DefaultPool.POOL.execute(call);
+                DefaultGroup.executor().execute(call);
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.AsyncFile;
 import dev.jaio.NativeFile;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -35,6 +36,25 @@ final class PlatformChannel {
             channel = PlatformFiles.reopen(file.fd(), read, write, file.isAppend());
         }
         return channel;
+    }
+
+    /**
+     * Closes the platform channel, then {@code file} even if that failed: how a jaio channel closes.
+     *
+     * @param file the channel's jaio file
+     * @throws IOException if either close fails
+     */
+    void closeWith(AsyncFile file) throws IOException {
+        try {
+            close();
+        } finally {
+            file.close();
+        }
+    }
+
+    /** A channel's {@code toString}: its type, path, engine and whether it is closed. */
+    static String describe(String type, AsyncFile file, boolean open) {
+        return type + "[path=" + file.path() + ", engine=" + file.engine().kind() + (open ? "" : ", closed") + "]";
     }
 
     /** Closes the platform channel (which releases its locks); later {@link #get()} calls fail. */

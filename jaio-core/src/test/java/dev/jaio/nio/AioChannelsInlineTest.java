@@ -88,6 +88,29 @@ class AioChannelsInlineTest {
     }
 
     @Test
+    void shouldReadACachedRangeOnAPlatformThreadWithoutTheEngineAndCountEveryRead() throws Exception {
+        byte[] data = random(1 << 16);
+        Path p = cachedFile(data);
+        try (AioEngine e = engine(); AioFileChannel ch = AioFileChannel.open(p, Set.of(READ), e)) {
+            ByteBuffer b = ByteBuffer.allocate(1024);
+            int reads = 1000; // far more than the one in 64 the latency summary times
+            for (int i = 0; i < reads; i++) {
+                b.clear();
+                assertEquals(1024, ch.read(b, (i % 60) * 1024L));
+            }
+            assertArrayEquals(Arrays.copyOfRange(data, (999 % 60) * 1024, (999 % 60) * 1024 + 1024), b.array());
+            assertEquals(-1, ch.read(ByteBuffer.allocate(16), data.length), "end of file, finished inline");
+            ByteBuffer direct = ByteBuffer.allocateDirect(100);
+            assertEquals(100, ch.read(direct, 7));
+            assertEquals(data[7], direct.get(0));
+            AioEngine.Stats st = e.stats();
+            assertEquals(reads + 2, st.inline(), "every inline read is counted, timed or not: " + st);
+            assertEquals(0, st.toEngine(), st.toString());
+            assertEquals(reads + 2, st.completed(), st.toString());
+        }
+    }
+
+    @Test
     void shouldReadACachedRangeOnAVirtualThreadWithoutTheEngine() throws Exception {
         byte[] data = random(1 << 16);
         Path p = cachedFile(data);

@@ -3,8 +3,6 @@ package dev.jaio.internal.buffer;
 import dev.jaio.internal.linux.LibC;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,26 +26,15 @@ public final class StagingPool {
     private static final ConcurrentHashMap<Integer, StagingPool> POOLS = new ConcurrentHashMap<>();
 
     private final int alignment;
-    private final int minShift;
-    private final ConcurrentLinkedQueue<MemorySegment>[] idle;
-    private final AtomicInteger[] idleCounts;
-    private final int[] idleLimits;
+    private final SizeClasses classes;
     private final AtomicLong allocated = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
 
-    @SuppressWarnings("unchecked")
     private StagingPool(int alignment) {
         this.alignment = alignment;
-        this.minShift = Integer.numberOfTrailingZeros(alignment);
-        int classes = Math.max(1, Integer.numberOfTrailingZeros(CHUNK) - minShift + 1);
-        this.idle = new ConcurrentLinkedQueue[classes];
-        this.idleCounts = new AtomicInteger[classes];
-        this.idleLimits = new int[classes];
-        for (int i = 0; i < classes; i++) {
-            idle[i] = new ConcurrentLinkedQueue<>();
-            idleCounts[i] = new AtomicInteger();
-            idleLimits[i] = (int) Math.max(MIN_IDLE, IDLE_BYTES_PER_CLASS >>> (i + minShift));
-        }
+        int minShift = Integer.numberOfTrailingZeros(alignment);
+        this.classes = new SizeClasses(alignment, Math.max(1, Integer.numberOfTrailingZeros(CHUNK) - minShift + 1),
+                c -> (int) Math.max(MIN_IDLE, IDLE_BYTES_PER_CLASS >>> (c + minShift)));
     }
 
     /** The pool for buffers aligned to {@code alignment} (a power of two, at least 4096 is used). */
@@ -82,11 +69,9 @@ public final class StagingPool {
      */
     public Buffer acquire(long size) {
         int cls = sizeClass(size);
-        MemorySegment whole = idle[cls].poll();
-        if (whole != null) {
-            idleCounts[cls].decrementAndGet();
-        } else {
-            long bytes = 1L << (cls + minShift);
+        MemorySegment whole = classes.poll(cls);
+        if (whole == null) {
+            long bytes = classes.bytes(cls);
             MemorySegment p = LibC.alignedAlloc(alignment, bytes);
             if (p.equals(MemorySegment.NULL)) {
                 throw new OutOfMemoryError("aligned_alloc failed for a staging buffer: size=" + bytes
@@ -95,7 +80,7 @@ public final class StagingPool {
             whole = p.reinterpret(bytes);
             peak.accumulateAndGet(allocated.addAndGet(bytes), Math::max);
         }
-        return new Buffer(this, whole, whole.asSlice(0, size), cls);
+        return new Buffer(whole, size, cls);
     }
 
     private int sizeClass(long size) {
@@ -103,18 +88,13 @@ public final class StagingPool {
             throw new IllegalArgumentException("staging size out of range: size=" + size + " max="
                     + Math.max(CHUNK, alignment));
         }
-        if (size <= alignment) {
-            return 0;
-        }
-        return 64 - Long.numberOfLeadingZeros(size - 1) - minShift;
+        return classes.classOf(size);
     }
 
     private void giveBack(Buffer b) {
-        if (idleCounts[b.sizeClass].incrementAndGet() <= idleLimits[b.sizeClass]) {
-            idle[b.sizeClass].offer(b.whole);
+        if (classes.offer(b.sizeClass, b.whole)) {
             return;
         }
-        idleCounts[b.sizeClass].decrementAndGet();
         allocated.addAndGet(-b.whole.byteSize());
         LibC.free(b.whole);
     }
@@ -123,17 +103,16 @@ public final class StagingPool {
      * A staging buffer, owned by one request. {@link #release()} gives it back once nothing (neither the
      * kernel nor a copy) uses it any more; it must not be touched after that.
      */
-    public static final class Buffer {
-        private final StagingPool pool;
+    public final class Buffer {
+        /** The whole size-class buffer; {@link #segment} is its first bytes. */
         private final MemorySegment whole;
         private final MemorySegment segment;
         private final int sizeClass;
         private boolean released;
 
-        private Buffer(StagingPool pool, MemorySegment whole, MemorySegment segment, int sizeClass) {
-            this.pool = pool;
+        private Buffer(MemorySegment whole, long size, int sizeClass) {
             this.whole = whole;
-            this.segment = segment;
+            this.segment = whole.asSlice(0, size);
             this.sizeClass = sizeClass;
         }
 
@@ -146,7 +125,7 @@ public final class StagingPool {
         public void release() {
             if (!released) {
                 released = true;
-                pool.giveBack(this);
+                giveBack(this);
             }
         }
     }

@@ -33,10 +33,19 @@ public final class EngineCounters {
      * @param failed     whether it finished with an error
      */
     public void recordInline(long startNanos, boolean failed) {
+        countInline(failed);
+        recordLatency(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * Counts a request finished on its caller's thread, as {@link #recordInline} does, without timing it.
+     *
+     * @param failed whether it finished with an error
+     */
+    public void countInline(boolean failed) {
         submitted.increment();
         (failed ? this.failed : completed).increment();
         inline.increment();
-        recordLatency(System.nanoTime() - startNanos);
     }
 
     public void recordLatency(long nanos) {
