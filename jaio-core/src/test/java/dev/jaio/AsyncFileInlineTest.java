@@ -1,5 +1,6 @@
 package dev.jaio;
 
+import dev.jaio.testing.TestNatives;
 import dev.jaio.testing.TestFiles;
 
 import static java.nio.file.StandardOpenOption.CREATE;
@@ -311,7 +312,7 @@ class AsyncFileInlineTest {
         long left = -1;
         for (int attempt = 0; attempt < 50; attempt++) {
             f.nativeFile().sync();
-            int r = LibC.posixFadvise(f.nativeFile().fd(), offset, length, LibC.POSIX_FADV_DONTNEED);
+            int r = TestNatives.posixFadvise(f.nativeFile().fd(), offset, length, TestNatives.POSIX_FADV_DONTNEED);
             assertEquals(0, r, "posix_fadvise(POSIX_FADV_DONTNEED)");
             left = cachedPages(f.nativeFile().fd(), offset, length);
             if (left <= 0) {

@@ -85,7 +85,7 @@ public final class TestFiles {
         public Pipe() {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment fds = arena.allocate(JAVA_INT, 2);
-                int ret = LibC.pipe2(fds, LibC.O_CLOEXEC);
+                int ret = TestNatives.pipe2(fds, LibC.O_CLOEXEC);
                 if (ret < 0) {
                     throw new IllegalStateException("pipe2 failed: errno=" + -ret);
                 }

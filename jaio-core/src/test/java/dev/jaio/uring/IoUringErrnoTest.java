@@ -1,5 +1,6 @@
 package dev.jaio.uring;
 
+import dev.jaio.testing.TestNatives;
 import static dev.jaio.uring.UringTestSupport.assertErrno;
 import static dev.jaio.uring.UringTestSupport.assumeIoUring;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -281,7 +282,7 @@ class IoUringErrnoTest {
     void registerShouldFailWithEinvalForAnEventFdThatIsNotOne() throws Exception {
         try (IoUring ring = IoUring.setup(4); Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             try {
                 assertErrno(Errno.EINVAL, "io_uring_register", () -> ring.registerEventFd(fds.getAtIndex(JAVA_INT, 0)));
             } finally {
