@@ -2,7 +2,8 @@ package dev.jaio.aio;
 
 import dev.jaio.AioException;
 import dev.jaio.AlignedBufferPool;
-import dev.jaio.ChildJvm;
+import dev.jaio.ChildCommands;
+import dev.jaio.testing.ChildJvm;
 import dev.jaio.JaioOpenOption;
 import dev.jaio.NativeFile;
 import dev.jaio.testing.TestFiles;
@@ -179,9 +180,9 @@ class RingReapingTest {
     @Test
     @Timeout(120)
     void shouldTurnRingReapingOffWithTheSystemProperty() throws Exception {
-        ChildJvm.Result on = ChildJvm.run(false, List.of(), "usesring");
+        ChildJvm.Result on = ChildCommands.run(false, List.of(), "usesring");
         assertEquals("usesRing=true", on.line(), on.stderr());
-        ChildJvm.Result off = ChildJvm.run(false, List.of("-Djaio.ring=false"), "usesring");
+        ChildJvm.Result off = ChildCommands.run(false, List.of("-Djaio.ring=false"), "usesring");
         assertEquals("usesRing=false", off.line(), off.stderr());
     }
 

@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -405,7 +406,7 @@ class AioAsynchronousFileChannelTest {
     @EnumSource(Impl.class)
     void shouldReturnNullFromTryLockWhileAnotherProcessHoldsTheRange(Impl impl) throws Exception {
         Path p = fileWith(pattern(1000, 10));
-        try (ChildJvm holder = ChildJvm.start(List.of(), LockHolder.class, p.toString(), "0", "100")) {
+        try (ChildJvm.Running holder = ChildJvm.of(LockHolder.class, p.toString(), "0", "100").sameEngine().start()) {
             String line = holder.readLine();
             assertNotNull(line, "the lock holder exited early");
             assertTrue(line.startsWith("locked"), line);
@@ -430,7 +431,7 @@ class AioAsynchronousFileChannelTest {
         Path p = fileWith(pattern(1000, 11));
         AsynchronousFileChannel ch = track(impl.open(p, READ, WRITE));
         Future<FileLock> waiting;
-        try (ChildJvm holder = ChildJvm.start(List.of(), LockHolder.class, p.toString(), "0", "0")) {
+        try (ChildJvm.Running holder = ChildJvm.of(LockHolder.class, p.toString(), "0", "0").sameEngine().start()) {
             assertTrue(holder.readLine().startsWith("locked"));
             waiting = ch.lock(10, 10, false);
             Thread.sleep(200);

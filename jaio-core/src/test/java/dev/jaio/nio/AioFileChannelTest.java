@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
@@ -381,7 +382,7 @@ class AioFileChannelTest {
         a.close();
         assertFalse(a.isValid());
         assertNotNull(other.tryLock(0, 100, false));
-        try (ChildJvm holder = ChildJvm.start(List.of(), LockHolder.class, p.toString(), "500", "100")) {
+        try (ChildJvm.Running holder = ChildJvm.of(LockHolder.class, p.toString(), "500", "100").sameEngine().start()) {
             assertTrue(holder.readLine().startsWith("locked"));
             assertNull(ch.tryLock(550, 10, false), "another process holds the range");
         }
@@ -431,9 +432,9 @@ class AioFileChannelTest {
         Path p = fileWith(pattern(8 << 20, 14));
         int[] max = new int[2];
         for (Impl impl : Impl.values()) {
-            try (ChildJvm child = ChildJvm.start(List.of("-Djdk.virtualThreadScheduler.parallelism=1",
-                    "-Djdk.virtualThreadScheduler.maxPoolSize=1"), CarrierProbe.class,
-                    impl == Impl.JAIO ? "jaio-direct" : "jdk", p.toString())) {
+            try (ChildJvm.Running child = ChildJvm.of(CarrierProbe.class, impl == Impl.JAIO ? "jaio-direct" : "jdk",
+                    p.toString()).sameEngine().jvmOptions("-Djdk.virtualThreadScheduler.parallelism=1",
+                    "-Djdk.virtualThreadScheduler.maxPoolSize=1").start()) {
                 String out = child.readAll();
                 System.out.println(impl + ", one carrier: " + out.strip());
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("maxInRead=(\\d+) ok=2000 of 2000")

@@ -1,5 +1,6 @@
 package dev.jaio.uring;
 
+import dev.jaio.testing.ChildJvm;
 import dev.jaio.testing.TestNatives;
 import static dev.jaio.uring.UringTestSupport.assertErrno;
 import static dev.jaio.uring.UringTestSupport.assumeIoUring;
@@ -102,13 +103,8 @@ class IoUringErrnoTest {
 
     @Test
     void setupShouldFailWithEmfileWhenTheProcessHasNoDescriptorLeft() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), EmfileChild.class.getName())
-                .redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
+        String out = ChildJvm.of(EmfileChild.class).jvmOptions("-XX:-UsePerfData", "-XX:TieredStopAtLevel=1")
+                .mergeStderr().run().stdout().strip();
         assertTrue(out.startsWith("EMFILE | io_uring_setup failed: EMFILE"), out);
         assertTrue(out.contains("RLIMIT_NOFILE"), out);
     }
