@@ -1,12 +1,9 @@
 package dev.jaio.aio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jaio.AioException;
-import dev.jaio.Errno;
 import dev.jaio.NativeFile;
 import dev.jaio.testing.TestFiles;
 import dev.jaio.testing.TestFiles.Pipe;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * What the kernel AIO conformance tests (IoSetupTest, IoSubmitTest, ...) set up again and again: an
@@ -157,19 +153,6 @@ final class AioFixture implements AfterEachCallback {
         } catch (Exception e) {
             failures.add(e);
         }
-    }
-
-    /**
-     * Asserts that {@code call} throws an {@link AioException} from {@code syscall} with {@code expected}
-     * as its errno, its errno's name, and a message that starts with {@code "<syscall> failed: <NAME>"}.
-     */
-    static AioException assertErrno(Errno expected, String syscall, Executable call) {
-        AioException e = assertThrows(AioException.class, call);
-        assertEquals(expected.number(), e.errno(), () -> "errno of: " + e.getMessage());
-        assertEquals(expected.name(), e.errnoName());
-        assertEquals(syscall, e.syscall());
-        assertTrue(e.getMessage().startsWith(syscall + " failed: " + expected.name()), e.getMessage());
-        return e;
     }
 
     /** Reaps exactly one event, failing if it does not arrive within {@link #LONG_WAIT}. */

@@ -1,8 +1,8 @@
 package dev.jaio.aio;
 
 import static dev.jaio.aio.AioFixture.POLLIN;
-import static dev.jaio.aio.AioFixture.assertErrno;
 import static dev.jaio.aio.AioFixture.awaitOne;
+import static dev.jaio.testing.ErrnoAssertions.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -2,9 +2,9 @@ package dev.jaio.aio;
 
 import static dev.jaio.aio.AioFixture.LONG_WAIT;
 import static dev.jaio.aio.AioFixture.POLLIN;
-import static dev.jaio.aio.AioFixture.assertErrno;
 import static dev.jaio.aio.AioFixture.awaitAll;
 import static dev.jaio.aio.AioFixture.awaitOne;
+import static dev.jaio.testing.ErrnoAssertions.assertErrno;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -4,13 +4,14 @@ import dev.jaio.AioEngine;
 import dev.jaio.AioException;
 import dev.jaio.testing.Command;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** What the reliability tests share: engines, privileged set-up (mounts, loop devices), /proc. */
+/**
+ * What the reliability tests share: engines, privileged set-up (mounts, loop devices) and this process's
+ * descriptors; the kernel's AIO accounting is in {@link dev.jaio.testing.TestFiles}.
+ */
 final class ReliabilitySupport {
     private ReliabilitySupport() {
     }
@@ -46,28 +47,10 @@ final class ReliabilitySupport {
         }
     }
 
-    /** /proc/sys/fs/aio-nr: events reserved by all AIO contexts of the system. */
-    static long aioNr() throws IOException {
-        return readProcLong(Path.of("/proc/sys/fs/aio-nr"));
-    }
-
-    static long readProcLong(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
-        }
-    }
-
     /** This process's open descriptors. */
     static int openDescriptors() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return (int) s.count() - 1; // less the one listing the directory
-        }
-    }
-
-    /** This process's AIO completion rings: each context maps one, shown as "/[aio] (deleted)". */
-    static int aioRingMappings() throws IOException {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
-            return (int) lines.filter(l -> l.contains("[aio]")).count();
         }
     }
 }
