@@ -10,13 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,16 +209,16 @@ class AioEngineTest {
     @Test
     void shouldDestroyTheContextsOfAnEngineThatWasNeverClosed() throws Exception {
         assumeTrue(EngineTestSupport.expectedKind() == AioEngine.Kind.KERNEL_AIO, "aio-nr concerns kernel AIO");
-        long before = aioNr();
+        long before = TestFiles.aioNr();
         for (int i = 0; i < 5; i++) {
             dropAnEngine();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (aioNr() > before && System.nanoTime() < deadline) {
+        while (TestFiles.aioNr() > before && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(50);
         }
-        assertTrue(aioNr() <= before, "aio-nr back to " + before + ": now " + aioNr());
+        assertTrue(TestFiles.aioNr() <= before, "aio-nr back to " + before + ": now " + TestFiles.aioNr());
     }
 
     private static void dropAnEngine() throws Exception {
@@ -263,12 +261,6 @@ class AioEngineTest {
             assertTrue(done.await(60, TimeUnit.SECONDS));
             assertEquals(chains * perChain, good.get());
             assertEquals(chains * perChain, e.stats().completed());
-        }
-    }
-
-    static long aioNr() throws Exception {
-        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/fs/aio-nr"))) {
-            return Long.parseLong(new String(in.readAllBytes()).trim());
         }
     }
 }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.jfr.FileForceEvent;
 import dev.jaio.internal.jfr.FileReadEvent;
 import dev.jaio.internal.jfr.FileWriteEvent;
 import dev.jaio.internal.jfr.JaioJfr;
+import dev.jaio.testing.ChildJvm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -170,14 +172,11 @@ class AsyncFileJfrTest {
     @Timeout(180)
     void shouldLoadNoEventClassInAProgramThatNeverRecords() throws Exception {
         // Loading the first event class sets up JFR's instrumentation (hundreds of milliseconds here).
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xlog:class+load=info",
-                "-cp", System.getProperty("java.class.path"), JfrOffProbe.class.getName(), dir.resolve("f").toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(150, java.util.concurrent.TimeUnit.SECONDS), "child JVM finished");
-        assertEquals(0, p.exitValue(), out);
+        ChildJvm.Result r = ChildJvm.of(JfrOffProbe.class, dir.resolve("f").toString())
+                .jvmOptions("-XX:TieredStopAtLevel=1", "-Xlog:class+load=info")
+                .mergeStderr().timeout(java.time.Duration.ofSeconds(150)).run();
+        String out = r.stdout();
+        assertEquals(0, r.exitCode(), out);
         assertTrue(out.lines().anyMatch(l -> l.equals("ok 4096")), out);
         assertTrue(out.contains(" dev.jaio.internal.jfr.JaioJfr "), "the hooks ran");
         List<String> events = out.lines().filter(l -> l.contains("dev.jaio.internal.jfr.File")

@@ -1,5 +1,6 @@
 package dev.jaio;
 
+import dev.jaio.testing.LoopDevice;
 import dev.jaio.testing.TestFiles;
 
 import dev.jaio.aio.AioContext;

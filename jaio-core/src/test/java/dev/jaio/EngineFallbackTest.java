@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jaio.testing.ChildJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,13 +32,8 @@ class EngineFallbackTest {
     }
 
     private static String runChild(String errno) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), SeccompChild.class.getName(), errno))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(50, TimeUnit.SECONDS), "child finished");
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        ChildJvm.Result r = ChildJvm.of(SeccompChild.class, errno).mergeStderr().timeout(Duration.ofSeconds(50)).run();
+        assertEquals(0, r.exitCode(), r.stdout());
+        return r.stdout();
     }
 }

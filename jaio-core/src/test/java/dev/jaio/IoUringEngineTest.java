@@ -1,5 +1,6 @@
 package dev.jaio;
 
+import dev.jaio.testing.TestNatives;
 import dev.jaio.testing.TestFiles;
 
 import static java.nio.file.StandardOpenOption.CREATE;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jaio.internal.linux.LibC;
 import dev.jaio.uring.IoUring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -118,7 +118,7 @@ class IoUringEngineTest {
         Path p = Files.write(dir.resolve("cold"), data);
         try (NativeFile w = NativeFile.open(p, READ, WRITE)) {
             w.sync();
-            assertEquals(0, LibC.posixFadvise(w.fd(), 0, 0, LibC.POSIX_FADV_DONTNEED), "posix_fadvise DONTNEED");
+            assertEquals(0, TestNatives.posixFadvise(w.fd(), 0, 0, TestNatives.POSIX_FADV_DONTNEED), "posix_fadvise DONTNEED");
         }
         try (AioEngine e = uring(); AsyncFile f = AsyncFile.open(p, e, READ)) {
             List<CompletableFuture<Integer>> fs = new ArrayList<>();

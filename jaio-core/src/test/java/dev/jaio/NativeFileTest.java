@@ -1,5 +1,7 @@
 package dev.jaio;
 
+import dev.jaio.testing.ChildJvm;
+import dev.jaio.testing.Command;
 import dev.jaio.testing.TestFiles;
 
 import static java.nio.file.StandardOpenOption.APPEND;
@@ -229,12 +231,12 @@ class NativeFileTest {
         Path open = Files.write(dir.resolve("public"), new byte[] {1});
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("r--r--r--"));
 
-        ChildJvm.Result denied = ChildJvm.run(true, List.of(), "open", p.toString());
+        ChildJvm.Result denied = ChildCommands.run(true, List.of(), "open", p.toString());
         assertEquals(0, denied.exitCode(), denied.stderr());
         assertTrue(denied.line().startsWith("AccessDeniedException: "), denied.line());
         assertTrue(denied.line().contains("EACCES"), denied.line());
 
-        ChildJvm.Result allowed = ChildJvm.run(true, List.of(), "open", open.toString());
+        ChildJvm.Result allowed = ChildCommands.run(true, List.of(), "open", open.toString());
         assertEquals("OK", allowed.line(), allowed.stderr());
     }
 
@@ -242,15 +244,14 @@ class NativeFileTest {
     void shouldThrowAccessDeniedForAWriteToAnImmutableFile() throws Exception {
         // Even root gets EPERM writing a file with the ext4 immutable attribute (chattr +i).
         Path p = Files.write(dir.resolve("immutable"), new byte[] {1});
-        Process chattr = new ProcessBuilder("chattr", "+i", p.toString()).redirectErrorStream(true).start();
-        String out = new String(chattr.getInputStream().readAllBytes());
-        Assumptions.assumeTrue(chattr.waitFor() == 0, "chattr +i is not possible here: " + out.strip());
+        Command.Result chattr = Command.run("chattr", "+i", p.toString());
+        Assumptions.assumeTrue(chattr.exit() == 0, "chattr +i is not possible here: " + chattr.output().strip());
         try {
             AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> NativeFile.open(p, WRITE));
             assertTrue(e.getMessage().contains("EPERM"), e.getMessage());
             assertDoesNotThrow(() -> NativeFile.open(p, READ).close());
         } finally {
-            new ProcessBuilder("chattr", "-i", p.toString()).start().waitFor();
+            Command.run("chattr", "-i", p.toString());
         }
     }
 
@@ -384,10 +385,10 @@ class NativeFileTest {
         Path p = TestFiles.patterned(dir, "lp", 10);
         try (NativeFile a = NativeFile.open(p, READ)) {
             assertTrue(a.tryLock());
-            ChildJvm.Result held = ChildJvm.run(false, List.of(), "trylock", p.toString());
+            ChildJvm.Result held = ChildCommands.run(false, List.of(), "trylock", p.toString());
             assertEquals("tryLock=false", held.line(), held.stderr());
             a.unlock();
-            ChildJvm.Result free = ChildJvm.run(false, List.of(), "trylock", p.toString());
+            ChildJvm.Result free = ChildCommands.run(false, List.of(), "trylock", p.toString());
             assertEquals("tryLock=true", free.line(), free.stderr());
         }
     }

@@ -2,7 +2,8 @@ package dev.jaio.aio;
 
 import dev.jaio.AioException;
 import dev.jaio.AlignedBufferPool;
-import dev.jaio.ChildJvm;
+import dev.jaio.ChildCommands;
+import dev.jaio.testing.ChildJvm;
 import dev.jaio.Errno;
 import dev.jaio.JaioOpenOption;
 import dev.jaio.NativeFile;
@@ -121,9 +122,9 @@ class IoPriorityTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path p = TestFiles.patterned(dir, "shared", 8192);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
-        ChildJvm.Result r = ChildJvm.run(true, List.of(), "rtread", p.toString(), "0");
+        ChildJvm.Result r = ChildCommands.run(true, List.of(), "rtread", p.toString(), "0");
         assertEquals("submit=EPERM", r.line(), r.stderr());
-        ChildJvm.Result asRoot = ChildJvm.run(false, List.of(), "rtread", p.toString(), "0");
+        ChildJvm.Result asRoot = ChildCommands.run(false, List.of(), "rtread", p.toString(), "0");
         assertEquals("res=4096", asRoot.line(), asRoot.stderr());
     }
 }

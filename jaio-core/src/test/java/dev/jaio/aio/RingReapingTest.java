@@ -1,11 +1,15 @@
 package dev.jaio.aio;
 
+import dev.jaio.AioException;
 import dev.jaio.AlignedBufferPool;
-import dev.jaio.ChildJvm;
+import dev.jaio.ChildCommands;
+import dev.jaio.testing.ChildJvm;
 import dev.jaio.JaioOpenOption;
 import dev.jaio.NativeFile;
 import dev.jaio.testing.TestFiles;
 
+import static dev.jaio.aio.AioFixture.LONG_WAIT;
+import static dev.jaio.aio.AioFixture.awaitAll;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,9 +23,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Completions reaped from the ring in user space, against io_getevents(2) as the reference. */
@@ -32,6 +40,9 @@ class RingReapingTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final AioFixture fx = new AioFixture();
 
     /** An event without its obj (the iocb's address differs between runs). */
     record Seen(long data, long res) {
@@ -169,9 +180,85 @@ class RingReapingTest {
     @Test
     @Timeout(120)
     void shouldTurnRingReapingOffWithTheSystemProperty() throws Exception {
-        ChildJvm.Result on = ChildJvm.run(false, List.of(), "usesring");
+        ChildJvm.Result on = ChildCommands.run(false, List.of(), "usesring");
         assertEquals("usesRing=true", on.line(), on.stderr());
-        ChildJvm.Result off = ChildJvm.run(false, List.of("-Djaio.ring=false"), "usesring");
+        ChildJvm.Result off = ChildCommands.run(false, List.of("-Djaio.ring=false"), "usesring");
         assertEquals("usesRing=false", off.line(), off.stderr());
+    }
+
+    private List<IoEvent> runWorkload(AioContext ctx, NativeFile f, List<Iocb> iocbs) throws AioException {
+        assertEquals(iocbs.size(), ctx.submit(iocbs));
+        List<IoEvent> events = new ArrayList<>(awaitAll(ctx, iocbs.size()));
+        events.sort(Comparator.comparingLong(IoEvent::data));
+        return events;
+    }
+
+    @Test
+    void shouldReapTheSameEventsFromTheRingAsThroughTheSyscall() throws Exception {
+        int n = 48;
+        NativeFile f = fx.patternedFile(n * 512 - 100);
+        Arena arena = fx.arena();
+        List<Iocb> iocbs = new ArrayList<>();
+        List<MemorySegment> buffers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            MemorySegment buf = arena.allocate(512);
+            buffers.add(buf);
+            iocbs.add(fx.iocb().prepPread(f.fd(), buf, i * 512L).data(1000 + i));
+        }
+        List<IoEvent> viaRing;
+        List<IoEvent> viaSyscall;
+        try (AioContext ring = AioContext.setup(64, true)) {
+            assertTrue(ring.usesRing());
+            viaRing = runWorkload(ring, f, iocbs);
+            assertTrue(ring.counters().ringEvents() > 0, ring.counters().toString());
+        }
+        for (int i = 0; i < n; i++) {
+            buffers.get(i).fill((byte) 0);
+            iocbs.get(i).prepPread(f.fd(), buffers.get(i), i * 512L).data(1000 + i);
+        }
+        try (AioContext syscall = AioContext.setup(64, false)) {
+            assertFalse(syscall.usesRing());
+            assertTrue(syscall.ringCapacity() >= 64);
+            viaSyscall = runWorkload(syscall, f, iocbs);
+            assertEquals(0, syscall.counters().ringEvents());
+            assertEquals(n, syscall.counters().syscallEvents());
+        }
+        assertEquals(viaSyscall, viaRing);
+        assertEquals(412, viaRing.get(n - 1).res(), "the last read is short");
+        for (int i = 0; i < n - 1; i++) {
+            TestFiles.assertPattern(buffers.get(i), 512, i * 512L);
+        }
+    }
+
+    @Test
+    void shouldReapMostlyFromTheRingInANonBlockingLoop() throws Exception {
+        int n = 100;
+        AioContext ctx = fx.context(128);
+        NativeFile f = fx.patternedFile(n * 512);
+        Arena arena = fx.arena();
+        Assumptions.assumeTrue(ctx.usesRing(), "the ring header is not one jaio knows, or jaio.ring=false");
+        List<Iocb> iocbs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            iocbs.add(fx.iocb().prepPread(f.fd(), arena.allocate(512), i * 512L).data(i));
+        }
+        assertEquals(n, ctx.submit(iocbs));
+        IoEventArray into = IoEventArray.allocate(arena, 16);
+        Set<Long> seen = new HashSet<>();
+        long deadline = System.nanoTime() + LONG_WAIT.toNanos();
+        while (seen.size() < n && System.nanoTime() - deadline < 0) {
+            int got = ctx.getEvents(0, into, 0);
+            for (int i = 0; i < got; i++) {
+                assertEquals(512, into.res(i));
+                assertTrue(seen.add(into.data(i)), "duplicate " + into.data(i));
+            }
+            if (got == 0) {
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(n, seen.size());
+        AioContext.Counters c = ctx.counters();
+        assertEquals(n, c.ringEvents() + c.syscallEvents(), c.toString());
+        assertTrue(c.ringEvents() > 0, c.toString());
+        assertTrue(c.getEventsCalls() < n / 4, "io_getevents calls for " + n + " events: " + c);
     }
 }

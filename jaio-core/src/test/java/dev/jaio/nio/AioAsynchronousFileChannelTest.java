@@ -1,5 +1,7 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
+import dev.jaio.testing.TestFiles;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -103,15 +105,7 @@ class AioAsynchronousFileChannelTest {
     }
 
     private Path fileWith(byte[] data) throws IOException {
-        Path p = Files.createTempFile(dir, "f", ".bin");
-        Files.write(p, data);
-        return p;
-    }
-
-    private static byte[] pattern(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return TestFiles.fileWith(dir, data);
     }
 
     private static Throwable failure(Future<?> f) {
@@ -188,7 +182,7 @@ class AioAsynchronousFileChannelTest {
                 for (int i = 0; i < 200; i++) {
                     // disjoint 4 KiB slots, so the outcome does not depend on completion order
                     int slot = i * 4096 + rnd.nextInt(100);
-                    pending.add(ch.write(ByteBuffer.wrap(pattern(1 + rnd.nextInt(3000), i)), slot));
+                    pending.add(ch.write(ByteBuffer.wrap(TestFiles.random(1 + rnd.nextInt(3000), i)), slot));
                 }
                 for (Future<Integer> f : pending) {
                     f.get();
@@ -202,7 +196,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldReturnMinusOneAtAndPastEndOfFile(Impl impl) throws Exception {
-        AsynchronousFileChannel ch = track(impl.open(fileWith(pattern(1000, 1)), READ));
+        AsynchronousFileChannel ch = track(impl.open(fileWith(TestFiles.random(1000, 1)), READ));
         assertEquals(-1, ch.read(ByteBuffer.allocate(10), 1000).get());
         assertEquals(-1, ch.read(ByteBuffer.allocate(10), 5000).get());
         assertEquals(10, ch.read(ByteBuffer.allocate(100), 990).get());
@@ -258,7 +252,7 @@ class AioAsynchronousFileChannelTest {
     @EnumSource(Impl.class)
     void shouldForceAndRejectForceWhenClosed(Impl impl) throws Exception {
         AsynchronousFileChannel ch = impl.openWith(dir.resolve("force-" + impl), null, CREATE, WRITE);
-        ch.write(ByteBuffer.wrap(pattern(8192, 3)), 0).get();
+        ch.write(ByteBuffer.wrap(TestFiles.random(8192, 3)), 0).get();
         ch.force(true);
         ch.force(false);
         ch.close();
@@ -269,7 +263,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldTruncateOnlyToASmallerSize(Impl impl) throws Exception {
-        AsynchronousFileChannel ch = track(impl.open(fileWith(pattern(10_000, 4)), READ, WRITE));
+        AsynchronousFileChannel ch = track(impl.open(fileWith(TestFiles.random(10_000, 4)), READ, WRITE));
         assertSame(ch, ch.truncate(20_000));
         assertEquals(10_000, ch.size(), "truncate never extends");
         ch.truncate(4000);
@@ -280,7 +274,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldCompleteReadsRacingATruncate(Impl impl) throws Exception {
-        byte[] data = pattern(1 << 20, 5);
+        byte[] data = TestFiles.random(1 << 20, 5);
         AsynchronousFileChannel ch = track(impl.open(fileWith(data), READ, WRITE));
         List<Future<Integer>> reads = new ArrayList<>();
         for (int i = 0; i < 256; i++) {
@@ -303,7 +297,7 @@ class AioAsynchronousFileChannelTest {
 
     @Test
     void shouldCheckArgumentsAsTheJdkDoes() throws Exception {
-        Path p = fileWith(pattern(100, 6));
+        Path p = fileWith(TestFiles.random(100, 6));
         for (int probe = 0; probe < 20; probe++) {
             String[] outcomes = new String[2];
             for (Impl impl : Impl.values()) {
@@ -357,7 +351,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldOpenForReadingWithoutOptions(Impl impl) throws Exception {
-        AsynchronousFileChannel ch = track(impl.open(fileWith(pattern(100, 7))));
+        AsynchronousFileChannel ch = track(impl.open(fileWith(TestFiles.random(100, 7))));
         assertEquals(100, ch.read(ByteBuffer.allocate(200), 0).get());
         assertThrows(NonWritableChannelException.class, () -> ch.write(ByteBuffer.allocate(1), 0));
     }
@@ -367,7 +361,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldDetectOverlappingLocksAndReleaseThem(Impl impl) throws Exception {
-        Path p = fileWith(pattern(1000, 8));
+        Path p = fileWith(TestFiles.random(1000, 8));
         AsynchronousFileChannel ch = track(impl.open(p, READ, WRITE));
         FileLock a = ch.lock(0, 100, false).get();
         assertTrue(a.isValid());
@@ -390,7 +384,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldShareTheLockTableWithTheOtherImplementation(Impl impl) throws Exception {
-        Path p = fileWith(pattern(1000, 9));
+        Path p = fileWith(TestFiles.random(1000, 9));
         AsynchronousFileChannel mine = track(impl.open(p, READ, WRITE));
         AsynchronousFileChannel theirs = track(impl.other().open(p, READ, WRITE));
         FileLock held = mine.tryLock(0, 500, false);
@@ -404,8 +398,8 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldReturnNullFromTryLockWhileAnotherProcessHoldsTheRange(Impl impl) throws Exception {
-        Path p = fileWith(pattern(1000, 10));
-        try (ChildJvm holder = ChildJvm.start(List.of(), LockHolder.class, p.toString(), "0", "100")) {
+        Path p = fileWith(TestFiles.random(1000, 10));
+        try (ChildJvm.Running holder = ChildJvm.of(LockHolder.class, p.toString(), "0", "100").sameEngine().start()) {
             String line = holder.readLine();
             assertNotNull(line, "the lock holder exited early");
             assertTrue(line.startsWith("locked"), line);
@@ -427,10 +421,10 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldGrantAWaitingLockWhenTheOtherProcessReleasesIt(Impl impl) throws Exception {
-        Path p = fileWith(pattern(1000, 11));
+        Path p = fileWith(TestFiles.random(1000, 11));
         AsynchronousFileChannel ch = track(impl.open(p, READ, WRITE));
         Future<FileLock> waiting;
-        try (ChildJvm holder = ChildJvm.start(List.of(), LockHolder.class, p.toString(), "0", "0")) {
+        try (ChildJvm.Running holder = ChildJvm.of(LockHolder.class, p.toString(), "0", "0").sameEngine().start()) {
             assertTrue(holder.readLine().startsWith("locked"));
             waiting = ch.lock(10, 10, false);
             Thread.sleep(200);
@@ -447,7 +441,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldCompleteOrAbortEveryPendingReadOnClose(Impl impl) throws Exception {
-        AsynchronousFileChannel ch = impl.open(fileWith(pattern(1 << 20, 12)), READ);
+        AsynchronousFileChannel ch = impl.open(fileWith(TestFiles.random(1 << 20, 12)), READ);
         List<Future<Integer>> reads = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             reads.add(ch.read(ByteBuffer.allocate(4096), (i % 256) * 4096L));
@@ -473,7 +467,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldCloseTheChannelWhenAFutureIsCancelledWithInterrupt(Impl impl) throws Exception {
-        AsynchronousFileChannel ch = track(impl.open(fileWith(pattern(1 << 20, 13)), READ));
+        AsynchronousFileChannel ch = track(impl.open(fileWith(TestFiles.random(1 << 20, 13)), READ));
         // Only a future still running can be cancelled; find one among many.
         boolean cancelled = false;
         for (int i = 0; i < 2000 && !cancelled; i++) {
@@ -495,7 +489,7 @@ class AioAsynchronousFileChannelTest {
             return t;
         });
         try {
-            AsynchronousFileChannel ch = track(impl.openWith(fileWith(pattern(100_000, 14)), executor, READ));
+            AsynchronousFileChannel ch = track(impl.openWith(fileWith(TestFiles.random(100_000, 14)), executor, READ));
             int n = 200;
             CountDownLatch latch = new CountDownLatch(n);
             ConcurrentHashMap<Integer, String> seen = new ConcurrentHashMap<>();
@@ -549,7 +543,7 @@ class AioAsynchronousFileChannelTest {
     void shouldHandFailuresAndLocksToHandlers(Impl impl) throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "one"));
         try {
-            Path p = fileWith(pattern(100, 15));
+            Path p = fileWith(TestFiles.random(100, 15));
             AsynchronousFileChannel ch = track(impl.openWith(p, executor, READ, WRITE));
             CompletableFuture<String> got = new CompletableFuture<>();
             ch.lock(0, 10, false, "lockAtt", new CompletionHandler<FileLock, String>() {
@@ -587,7 +581,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldNotRunAHandlerOnTheIssuingThread(Impl impl) throws Exception {
-        AsynchronousFileChannel ch = track(impl.open(fileWith(pattern(100, 16)), READ));
+        AsynchronousFileChannel ch = track(impl.open(fileWith(TestFiles.random(100, 16)), READ));
         CompletableFuture<Thread> ran = new CompletableFuture<>();
         ch.read(ByteBuffer.allocate(0), 0, null, new CompletionHandler<Integer, Object>() {
             @Override
@@ -607,7 +601,7 @@ class AioAsynchronousFileChannelTest {
 
     @Test
     void shouldStageMisalignedDirectReadsWithStageUnalignedWhereTheJdkFails() throws Exception {
-        byte[] data = pattern(64 * 1024, 17);
+        byte[] data = TestFiles.random(64 * 1024, 17);
         Path p = fileWith(data);
         try (AsynchronousFileChannel jdk = Impl.JDK.open(p, READ, JDK_DIRECT);
              AsynchronousFileChannel jaio = Impl.JAIO.open(p, READ, JDK_DIRECT, dev.jaio.JaioOpenOption.STAGE_UNALIGNED)) {
@@ -640,7 +634,7 @@ class AioAsynchronousFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldFailMisalignedDirectWritesWithAnIoException(Impl impl) throws Exception {
-        Path p = fileWith(pattern(8192, 18));
+        Path p = fileWith(TestFiles.random(8192, 18));
         AsynchronousFileChannel ch = track(impl.open(p, WRITE, JDK_DIRECT));
         assertInstanceOf(IOException.class, failure(ch.write(ByteBuffer.allocate(100), 1)));
     }

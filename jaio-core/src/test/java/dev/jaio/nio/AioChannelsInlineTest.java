@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
 import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -142,8 +143,9 @@ class AioChannelsInlineTest {
         byte[] data = random(8 << 20);
         Path p = cachedFile(data);
         // One carrier: a read that parked its virtual thread would let another one into a read meanwhile.
-        try (ChildJvm child = ChildJvm.start(java.util.List.of("-Djdk.virtualThreadScheduler.parallelism=1",
-                "-Djdk.virtualThreadScheduler.maxPoolSize=1"), CarrierProbe.class, "jaio", p.toString())) {
+        try (ChildJvm.Running child = ChildJvm.of(CarrierProbe.class, "jaio", p.toString()).sameEngine()
+                .jvmOptions("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1")
+                .start()) {
             String out = child.readAll();
             assertTrue(out.contains("maxInRead=1 ok=2000 of 2000"), "cached reads are done without parking: " + out);
         }

@@ -1,5 +1,7 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
+import dev.jaio.testing.TestFiles;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
@@ -77,15 +79,7 @@ class AioFileChannelTest {
     }
 
     private Path fileWith(byte[] data) throws IOException {
-        Path p = Files.createTempFile(dir, "f", ".bin");
-        Files.write(p, data);
-        return p;
-    }
-
-    private static byte[] pattern(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
+        return TestFiles.fileWith(dir, data);
     }
 
     private static String outcome(AioAsynchronousFileChannelTest.ThrowingSupplier<?> call) {
@@ -124,7 +118,7 @@ class AioFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldReadAndWritePositionallyWithoutMovingThePosition(Impl impl) throws Exception {
-        byte[] data = pattern(100_000, 1);
+        byte[] data = TestFiles.random(100_000, 1);
         FileChannel ch = track(impl.open(fileWith(data), READ, WRITE));
         ch.position(7);
         Random rnd = new Random(2);
@@ -185,8 +179,8 @@ class AioFileChannelTest {
                 Random rnd = new Random(3);
                 for (int i = 0; i < 300; i++) {
                     switch (rnd.nextInt(4)) {
-                        case 0 -> ch.write(ByteBuffer.wrap(pattern(1 + rnd.nextInt(5000), i)));
-                        case 1 -> ch.write(ByteBuffer.wrap(pattern(1 + rnd.nextInt(5000), i)), rnd.nextInt(200_000));
+                        case 0 -> ch.write(ByteBuffer.wrap(TestFiles.random(1 + rnd.nextInt(5000), i)));
+                        case 1 -> ch.write(ByteBuffer.wrap(TestFiles.random(1 + rnd.nextInt(5000), i)), rnd.nextInt(200_000));
                         case 2 -> ch.position(rnd.nextInt(200_000));
                         default -> ch.truncate(rnd.nextInt(300_000));
                     }
@@ -201,7 +195,7 @@ class AioFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldTruncateAndPullThePositionBack(Impl impl) throws Exception {
-        FileChannel ch = track(impl.open(fileWith(pattern(1000, 4)), READ, WRITE));
+        FileChannel ch = track(impl.open(fileWith(TestFiles.random(1000, 4)), READ, WRITE));
         ch.position(800);
         ch.truncate(2000);
         assertEquals(1000, ch.size());
@@ -216,7 +210,7 @@ class AioFileChannelTest {
 
     @Test
     void shouldCheckArgumentsAsTheJdkDoes() throws Exception {
-        Path p = fileWith(pattern(100, 5));
+        Path p = fileWith(TestFiles.random(100, 5));
         int probes = 18;
         for (int probe = 0; probe < probes; probe++) {
             String[] outcomes = new String[2];
@@ -259,7 +253,7 @@ class AioFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldCloseOnInterruptAndThrowClosedByInterrupt(Impl impl) throws Exception {
-        FileChannel ch = track(impl.open(fileWith(pattern(1000, 6)), READ));
+        FileChannel ch = track(impl.open(fileWith(TestFiles.random(1000, 6)), READ));
         Thread.currentThread().interrupt();
         try {
             assertThrows(ClosedByInterruptException.class, () -> ch.read(ByteBuffer.allocate(10), 0));
@@ -274,7 +268,7 @@ class AioFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldEndBlockedReadersWhenAnotherThreadCloses(Impl impl) throws Exception {
-        FileChannel ch = impl.open(fileWith(pattern(4 << 20, 12)), READ);
+        FileChannel ch = impl.open(fileWith(TestFiles.random(4 << 20, 12)), READ);
         int threads = 16;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -308,7 +302,7 @@ class AioFileChannelTest {
 
     @Test
     void shouldStageMisalignedDirectReadsWithStageUnalignedWhereTheJdkThrows() throws Exception {
-        byte[] data = pattern(64 * 1024, 13);
+        byte[] data = TestFiles.random(64 * 1024, 13);
         Path p = fileWith(data);
         OpenOption direct = AioAsynchronousFileChannelTest.JDK_DIRECT;
         try (FileChannel jdk = Impl.JDK.open(p, READ, direct);
@@ -330,7 +324,7 @@ class AioFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldTransferToAndFromWithoutMovingThePosition(Impl impl) throws Exception {
-        byte[] data = pattern(50_000, 7);
+        byte[] data = TestFiles.random(50_000, 7);
         FileChannel src = track(impl.open(fileWith(data), READ));
         FileChannel dst = track(impl.other().open(dir.resolve("copy-" + impl), CREATE, READ, WRITE));
         src.position(3);
@@ -351,7 +345,7 @@ class AioFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldMapTheFile(Impl impl) throws Exception {
-        byte[] data = pattern(10_000, 8);
+        byte[] data = TestFiles.random(10_000, 8);
         FileChannel ch = track(impl.open(fileWith(data), READ, WRITE));
         MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, 10_000);
         assertEquals(data[1234], m.get(1234));
@@ -369,7 +363,7 @@ class AioFileChannelTest {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void shouldLockRangesWithTheJdksSemantics(Impl impl) throws Exception {
-        Path p = fileWith(pattern(1000, 9));
+        Path p = fileWith(TestFiles.random(1000, 9));
         FileChannel ch = track(impl.open(p, READ, WRITE));
         FileChannel other = track(impl.other().open(p, READ, WRITE));
         FileLock a = ch.lock(0, 100, false);
@@ -381,7 +375,7 @@ class AioFileChannelTest {
         a.close();
         assertFalse(a.isValid());
         assertNotNull(other.tryLock(0, 100, false));
-        try (ChildJvm holder = ChildJvm.start(List.of(), LockHolder.class, p.toString(), "500", "100")) {
+        try (ChildJvm.Running holder = ChildJvm.of(LockHolder.class, p.toString(), "500", "100").sameEngine().start()) {
             assertTrue(holder.readLine().startsWith("locked"));
             assertNull(ch.tryLock(550, 10, false), "another process holds the range");
         }
@@ -394,7 +388,7 @@ class AioFileChannelTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldServeTenThousandVirtualThreadsOnTheDefaultCarriers() throws Exception {
-        byte[] data = pattern(4 << 20, 10);
+        byte[] data = TestFiles.random(4 << 20, 10);
         Path p = fileWith(data);
         int threads = 10_000;
         AtomicInteger good = new AtomicInteger();
@@ -428,12 +422,12 @@ class AioFileChannelTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldParkVirtualThreadsInsteadOfHoldingTheCarrier() throws Exception {
-        Path p = fileWith(pattern(8 << 20, 14));
+        Path p = fileWith(TestFiles.random(8 << 20, 14));
         int[] max = new int[2];
         for (Impl impl : Impl.values()) {
-            try (ChildJvm child = ChildJvm.start(List.of("-Djdk.virtualThreadScheduler.parallelism=1",
-                    "-Djdk.virtualThreadScheduler.maxPoolSize=1"), CarrierProbe.class,
-                    impl == Impl.JAIO ? "jaio-direct" : "jdk", p.toString())) {
+            try (ChildJvm.Running child = ChildJvm.of(CarrierProbe.class, impl == Impl.JAIO ? "jaio-direct" : "jdk",
+                    p.toString()).sameEngine().jvmOptions("-Djdk.virtualThreadScheduler.parallelism=1",
+                    "-Djdk.virtualThreadScheduler.maxPoolSize=1").start()) {
                 String out = child.readAll();
                 System.out.println(impl + ", one carrier: " + out.strip());
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("maxInRead=(\\d+) ok=2000 of 2000")
@@ -449,7 +443,7 @@ class AioFileChannelTest {
     @Test
     void shouldDeclineToOpenNonRegularFilesAndOpenForReadingByDefault() throws Exception {
         assertThrows(IOException.class, () -> AioFileChannel.open(dir, READ));
-        try (FileChannel ch = AioFileChannel.open(fileWith(pattern(10, 11)), Set.of())) {
+        try (FileChannel ch = AioFileChannel.open(fileWith(TestFiles.random(10, 11)), Set.of())) {
             assertEquals(10, ch.read(ByteBuffer.allocate(20)));
         }
     }

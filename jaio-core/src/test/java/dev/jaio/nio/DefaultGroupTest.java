@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,8 @@ class DefaultGroupTest {
     Path dir;
 
     private List<String> run(List<String> properties, String command) throws Exception {
-        try (ChildJvm child = ChildJvm.start(properties, DefaultGroupProbe.class, command, dir.toString())) {
+        try (ChildJvm.Running child = ChildJvm.of(DefaultGroupProbe.class, command, dir.toString()).sameEngine()
+                .jvmOptions(properties).start()) {
             String out = child.readAll();
             System.out.println(properties + " " + command + ":\n" + out);
             List<String> lines = out.lines().filter(l -> l.startsWith("JDK ") || l.startsWith("JAIO ")).toList();

@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,8 +23,8 @@ class HugeHeapTransferTest {
     Path dir;
 
     private List<String> run(String impl) throws Exception {
-        try (ChildJvm child = ChildJvm.start(List.of("-XX:MaxDirectMemorySize=32m", "-Xmx800m"),
-                HugeHeapTransferProbe.class, impl, dir.toString(), "128", "3")) {
+        try (ChildJvm.Running child = ChildJvm.of(HugeHeapTransferProbe.class, impl, dir.toString(), "128", "3")
+                .sameEngine().jvmOptions("-XX:MaxDirectMemorySize=32m", "-Xmx800m").start()) {
             String out = child.readAll();
             System.out.println(impl + ":\n" + out);
             return out.lines().filter(l -> !l.startsWith("WARNING")).toList();

@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -155,12 +156,12 @@ class JaioFileSystemProviderTest {
     @Test
     void shouldRunAnUnchangedProgramOnJaioWithTheProviderProperty() throws Exception {
         String out;
-        try (ChildJvm child = ChildJvm.start(
-                List.of("-Djava.nio.file.spi.DefaultFileSystemProvider=" + JaioFileSystemProvider.class.getName()),
-                ProviderProbe.class, tmp.toString())) {
+        try (ChildJvm.Running child = ChildJvm.of(ProviderProbe.class, tmp.toString()).sameEngine()
+                .systemProperty("java.nio.file.spi.DefaultFileSystemProvider", JaioFileSystemProvider.class.getName())
+                .start()) {
             out = child.readAll();
-            assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, child.process.exitValue(), out);
+            assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, child.process().exitValue(), out);
         }
         System.out.println("child said:\n" + out);
         assertTrue(out.contains("channel=" + AioAsynchronousFileChannel.class.getName()), out);
@@ -189,12 +190,13 @@ class JaioFileSystemProviderTest {
     @Test
     void shouldFallBackToThePlatformWhenNativeAccessIsDenied() throws Exception {
         String out;
-        try (ChildJvm child = ChildJvm.start(false, List.of("--illegal-native-access=deny",
-                        "-Djava.nio.file.spi.DefaultFileSystemProvider=" + JaioFileSystemProvider.class.getName()),
-                ProviderProbe.class, tmp.toString(), "no-engine")) {
+        try (ChildJvm.Running child = ChildJvm.of(ProviderProbe.class, tmp.toString(), "no-engine").sameEngine()
+                .withoutNativeAccess().jvmOptions("--illegal-native-access=deny",
+                        "-Djava.nio.file.spi.DefaultFileSystemProvider=" + JaioFileSystemProvider.class.getName())
+                .start()) {
             out = child.readAll();
-            assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, child.process.exitValue(), out);
+            assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, child.process().exitValue(), out);
         }
         assertTrue(out.contains("jaio's channels are unusable here"), out);
         assertTrue(out.contains("channel=sun.nio.ch."), out);

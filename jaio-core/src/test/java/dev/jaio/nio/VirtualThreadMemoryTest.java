@@ -1,5 +1,6 @@
 package dev.jaio.nio;
 
+import dev.jaio.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ class VirtualThreadMemoryTest {
             throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of(impl, file.toString(), Integer.toString(threads)));
         args.addAll(List.of(concurrency));
-        try (ChildJvm child = ChildJvm.start(jvm, VirtualThreadMemoryProbe.class, args.toArray(String[]::new))) {
+        try (ChildJvm.Running child = ChildJvm.of(VirtualThreadMemoryProbe.class, args.toArray(String[]::new))
+                .sameEngine().jvmOptions(jvm).start()) {
             String out = child.readAll();
             System.out.println(impl + " " + threads + " threads: " + out.strip());
             assertTrue(out.contains("reads=" + threads + " bytes=" + 512L * threads + " failures=0"), out);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jaio.testing.TestFiles;
 import dev.jaio.aio.AioContext;
 import dev.jaio.AioEngine;
 import dev.jaio.AioException;
@@ -40,7 +41,7 @@ class ExhaustionTest {
         try (java.io.FileOutputStream out = new java.io.FileOutputStream(p.toFile())) {
             out.write(Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
-        assertEquals(value, ReliabilitySupport.readProcLong(p), "wrote " + p);
+        assertEquals(value, TestFiles.readProcLong(p), "wrote " + p);
     }
 
     @Test
@@ -49,11 +50,11 @@ class ExhaustionTest {
         String forced = System.getProperty("jaio.engine", "");
         Assumptions.assumeFalse(forced.equalsIgnoreCase("threads") || forced.toLowerCase(java.util.Locale.ROOT).contains("uring"),
                 "jaio.engine=" + forced + " overrides the modes this test is about (aio-max-nr concerns kernel AIO only)");
-        long saved = ReliabilitySupport.readProcLong(AIO_MAX_NR);
-        int ringsBefore = ReliabilitySupport.aioRingMappings();
+        long saved = TestFiles.readProcLong(AIO_MAX_NR);
+        long ringsBefore = TestFiles.aioRingMappings();
         AioEngine fallback = null;
         try {
-            writeProc(AIO_MAX_NR, ReliabilitySupport.aioNr() + DEPTH / 2);
+            writeProc(AIO_MAX_NR, TestFiles.aioNr() + DEPTH / 2);
 
             AioException direct = assertThrows(AioException.class, () -> AioContext.setup(DEPTH));
             assertEquals(Errno.EAGAIN.number(), direct.errno(), direct.getMessage());
@@ -72,7 +73,7 @@ class ExhaustionTest {
             assertEquals(AioEngine.Kind.THREAD_POOL, engine.kind());
             String reason = engine.fallbackReason().orElseThrow();
             assertTrue(reason.contains("aio-max-nr") && reason.contains("EAGAIN"), reason);
-            assertEquals(ringsBefore, ReliabilitySupport.aioRingMappings(), "no context left behind: never half-works");
+            assertEquals(ringsBefore, TestFiles.aioRingMappings(), "no context left behind: never half-works");
             try (AsyncFile f = AsyncFile.open(dir.resolve("f"), engine, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.READ)) {
                 assertEquals(5, f.write(ByteBuffer.wrap("hello".getBytes()), 0).get(10, TimeUnit.SECONDS));

@@ -3,8 +3,9 @@ package dev.jaio.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import dev.jaio.testing.ChildJvm;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +48,10 @@ class FileTooLargeTest {
     }
 
     private Map<String, String> runChild(String prefix, Path file) throws Exception {
-        Process p = ReliabilitySupport.childJvm(prefix, FileTooLargeChild.class, file.toString(),
-                Long.toString(LIMIT)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
+        ChildJvm.Result child = ChildJvm.of(FileTooLargeChild.class, file.toString(), Long.toString(LIMIT))
+                .sameEngine().jvmOptions("-Xmx128m", "-XX:TieredStopAtLevel=1").underShell(prefix)
+                .mergeStderr().timeout(Duration.ofSeconds(30)).run();
+        String out = child.stdout();
         Map<String, String> r = new HashMap<>();
         for (String line : out.split("\n")) {
             int eq = line.indexOf('=');
@@ -60,7 +59,7 @@ class FileTooLargeTest {
                 r.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        r.put("exit", Integer.toString(p.exitValue()));
+        r.put("exit", Integer.toString(child.exitCode()));
         return r;
     }
 }

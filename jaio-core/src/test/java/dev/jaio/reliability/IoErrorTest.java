@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jaio.testing.Command;
+import dev.jaio.testing.LoopDevice;
 import dev.jaio.AioEngine;
 import dev.jaio.AioException;
 import dev.jaio.AsyncFile;
@@ -12,6 +14,7 @@ import dev.jaio.Errno;
 import dev.jaio.JaioOpenOption;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,18 +38,22 @@ class IoErrorTest {
     @Test
     void shouldReportEioWithFileAndPositionAndKeepTheEngineWorking() throws Exception {
         Assumptions.assumeTrue(ReliabilitySupport.isRoot(), "needs root for losetup and chattr");
-        Assumptions.assumeTrue(ReliabilitySupport.run("sh", "-c", "command -v losetup && command -v chattr").exit() == 0,
+        Assumptions.assumeTrue(Command.run("sh", "-c", "command -v losetup && command -v chattr").exit() == 0,
                 "needs losetup and chattr");
         Path backing = dir.resolve("backing.img");
         try (var f = new java.io.RandomAccessFile(backing.toFile(), "rw")) {
             f.setLength(16 << 20);
         }
-        ReliabilitySupport.Result attach = ReliabilitySupport.run("losetup", "-f", "--show", backing.toString());
-        Assumptions.assumeTrue(attach.exit() == 0, "no free loop device: " + attach.output().strip());
-        String[] lines = attach.output().strip().split("\n");
-        Path device = Path.of(lines[lines.length - 1].strip());
+        LoopDevice loop;
         try {
-            ReliabilitySupport.runOk("chattr", "+i", backing.toString());
+            loop = LoopDevice.attach(backing);
+        } catch (IOException e) {
+            Assumptions.abort("no free loop device: " + e.getMessage());
+            return;
+        }
+        Path device = loop.device();
+        try (loop) {
+            Command.runOk("chattr", "+i", backing.toString());
             try (AioEngine engine = ReliabilitySupport.engine(); Arena arena = Arena.ofShared()) {
                 MemorySegment buf = arena.allocate(4096, 4096);
                 try (AsyncFile f = AsyncFile.open(device, engine, StandardOpenOption.WRITE, StandardOpenOption.READ,
@@ -70,8 +77,7 @@ class IoErrorTest {
                 assertTrue(Files.size(other) == 4096);
             }
         } finally {
-            ReliabilitySupport.run("chattr", "-i", backing.toString());
-            ReliabilitySupport.run("losetup", "-d", device.toString());
+            Command.run("chattr", "-i", backing.toString());
         }
     }
 }

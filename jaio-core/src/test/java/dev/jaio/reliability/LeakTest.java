@@ -2,6 +2,7 @@ package dev.jaio.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jaio.testing.TestFiles;
 import dev.jaio.AioEngine;
 import dev.jaio.AsyncFile;
 import dev.jaio.JaioOpenOption;
@@ -67,37 +68,37 @@ class LeakTest {
         before.assertRestored();
     }
 
-    private record Snapshot(int fds, int rings, long aioNr) {
+    private record Snapshot(int fds, long rings, long aioNr) {
         static Snapshot take() throws Exception {
             System.gc();
-            return new Snapshot(ReliabilitySupport.openDescriptors(), ReliabilitySupport.aioRingMappings(),
-                    ReliabilitySupport.aioNr());
+            return new Snapshot(ReliabilitySupport.openDescriptors(), TestFiles.aioRingMappings(),
+                    TestFiles.aioNr());
         }
 
         void assertRestored() throws Exception {
             // Dropped engines and finished threads go away asynchronously: collect and wait, bounded.
             boolean settled = await(() -> {
                 try {
-                    return ReliabilitySupport.openDescriptors() <= fds && ReliabilitySupport.aioRingMappings() <= rings
+                    return ReliabilitySupport.openDescriptors() <= fds && TestFiles.aioRingMappings() <= rings
                             && jaioThreads() == 0;
                 } catch (Exception e) {
                     return false;
                 }
             });
             assertEquals(fds, ReliabilitySupport.openDescriptors(), "open descriptors (settled=" + settled + ")");
-            assertEquals(rings, ReliabilitySupport.aioRingMappings(), "this process's AIO contexts");
+            assertEquals(rings, TestFiles.aioRingMappings(), "this process's AIO contexts");
             assertEquals(0, jaioThreads(), "engine threads left running");
             boolean global = await(() -> {
                 try {
-                    return ReliabilitySupport.aioNr() == aioNr;
+                    return TestFiles.aioNr() == aioNr;
                 } catch (Exception e) {
                     return false;
                 }
             });
             if (!global) {
                 // aio-nr is system-wide: another process may have created or destroyed contexts meanwhile.
-                Assumptions.assumeTrue(ReliabilitySupport.aioNr() == aioNr,
-                        "aio-nr changed by another process: before=" + aioNr + " now=" + ReliabilitySupport.aioNr()
+                Assumptions.assumeTrue(TestFiles.aioNr() == aioNr,
+                        "aio-nr changed by another process: before=" + aioNr + " now=" + TestFiles.aioNr()
                                 + " (this process holds none of it: its ring mappings are back to " + rings + ")");
             }
         }

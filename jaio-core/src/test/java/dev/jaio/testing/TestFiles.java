@@ -31,6 +31,12 @@ public final class TestFiles {
         return (byte) (position * 31 + (position >>> 12) * 7);
     }
 
+    /** A new file in {@code dir} holding {@code data}. */
+    public static Path fileWith(Path dir, byte[] data) throws IOException {
+        return Files.write(Files.createTempFile(dir, "f", ".bin"), data);
+    }
+
+    /** {@code size} bytes from a {@link Random} seeded with {@code seed}: the same bytes for the same seed. */
     public static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
@@ -53,20 +59,20 @@ public final class TestFiles {
      * A number from a /proc file, read with a stream: /proc files report a size of 0 and methods that
      * trust the size (Files.readString was seen to) can return a truncated value.
      */
-    public static long readProcLong(String path) throws IOException {
-        try (InputStream in = Files.newInputStream(Path.of(path))) {
+    public static long readProcLong(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
             return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         }
     }
 
     /** The current {@code /proc/sys/fs/aio-nr}: events reserved by every AIO context on the machine. */
     public static long aioNr() throws IOException {
-        return readProcLong("/proc/sys/fs/aio-nr");
+        return readProcLong(Path.of("/proc/sys/fs/aio-nr"));
     }
 
     /** {@code /proc/sys/fs/aio-max-nr}. */
     public static long aioMaxNr() throws IOException {
-        return readProcLong("/proc/sys/fs/aio-max-nr");
+        return readProcLong(Path.of("/proc/sys/fs/aio-max-nr"));
     }
 
     /** How many AIO completion rings this process has mapped (lines naming {@code [aio]} in /proc/self/maps). */
@@ -85,7 +91,7 @@ public final class TestFiles {
         public Pipe() {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment fds = arena.allocate(JAVA_INT, 2);
-                int ret = LibC.pipe2(fds, LibC.O_CLOEXEC);
+                int ret = TestNatives.pipe2(fds, LibC.O_CLOEXEC);
                 if (ret < 0) {
                     throw new IllegalStateException("pipe2 failed: errno=" + -ret);
                 }

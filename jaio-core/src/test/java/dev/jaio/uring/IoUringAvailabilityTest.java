@@ -1,22 +1,14 @@
 package dev.jaio.uring;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
+import dev.jaio.testing.Seccomp;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +92,7 @@ class IoUringAvailabilityTest {
         CompletableFuture<Object[]> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                installFilter(425 /* io_uring_setup, on x86_64 and aarch64 */, errno.number());
+                Seccomp.failSyscall(425 /* io_uring_setup, on x86_64 and aarch64 */, errno.number());
                 Optional<String> cause = IoUring.unavailabilityCause();
                 int setupErrno = 0;
                 try {
@@ -121,33 +113,6 @@ class IoUringAvailabilityTest {
         Optional<String> cause = (Optional<String>) r[0];
         assertTrue(IoUring.isAvailable(), "other threads are not filtered");
         return cause;
-    }
-
-    private static void installFilter(int syscall, int errno) throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle prctl = linker.downcallHandle(linker.defaultLookup().find("prctl").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-        try (Arena arena = Arena.ofConfined()) {
-            // struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; }: load nr; if nr == syscall return ERRNO|errno
-            MemorySegment filter = arena.allocate(8 * 4, 8);
-            put(filter, 0, (short) 0x20, 0, 0, 0);                      // BPF_LD|BPF_W|BPF_ABS, k=0 (nr)
-            put(filter, 1, (short) 0x15, 0, 1, syscall);                // BPF_JMP|BPF_JEQ|BPF_K
-            put(filter, 2, (short) 0x06, 0, 0, 0x00050000 | errno);     // BPF_RET|BPF_K SECCOMP_RET_ERRNO
-            put(filter, 3, (short) 0x06, 0, 0, 0x7fff0000);             // SECCOMP_RET_ALLOW
-            MemorySegment prog = arena.allocate(16, 8);                 // struct sock_fprog
-            prog.set(JAVA_SHORT, 0, (short) 4);
-            prog.set(ADDRESS, 8, filter);
-            assertEquals(0, (int) prctl.invokeExact(38 /* PR_SET_NO_NEW_PRIVS */, 1L, 0L, 0L, 0L));
-            assertEquals(0, (int) prctl.invokeExact(22 /* PR_SET_SECCOMP */, 2L /* FILTER */, prog.address(), 0L, 0L));
-        }
-    }
-
-    private static void put(MemorySegment filter, int index, short code, int jt, int jf, int k) {
-        long base = index * 8L;
-        filter.set(JAVA_SHORT, base, code);
-        filter.set(java.lang.foreign.ValueLayout.JAVA_BYTE, base + 2, (byte) jt);
-        filter.set(java.lang.foreign.ValueLayout.JAVA_BYTE, base + 3, (byte) jf);
-        filter.set(JAVA_INT, base + 4, k);
     }
 
     private static String read(Path p) throws IOException {

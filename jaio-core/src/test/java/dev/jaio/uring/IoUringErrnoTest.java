@@ -1,5 +1,7 @@
 package dev.jaio.uring;
 
+import dev.jaio.testing.ChildJvm;
+import dev.jaio.testing.TestNatives;
 import static dev.jaio.uring.UringTestSupport.assertErrno;
 import static dev.jaio.uring.UringTestSupport.assumeIoUring;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -101,13 +103,8 @@ class IoUringErrnoTest {
 
     @Test
     void setupShouldFailWithEmfileWhenTheProcessHasNoDescriptorLeft() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), EmfileChild.class.getName())
-                .redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
+        String out = ChildJvm.of(EmfileChild.class).jvmOptions("-XX:-UsePerfData", "-XX:TieredStopAtLevel=1")
+                .mergeStderr().run().stdout().strip();
         assertTrue(out.startsWith("EMFILE | io_uring_setup failed: EMFILE"), out);
         assertTrue(out.contains("RLIMIT_NOFILE"), out);
     }
@@ -281,7 +278,7 @@ class IoUringErrnoTest {
     void registerShouldFailWithEinvalForAnEventFdThatIsNotOne() throws Exception {
         try (IoUring ring = IoUring.setup(4); Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             try {
                 assertErrno(Errno.EINVAL, "io_uring_register", () -> ring.registerEventFd(fds.getAtIndex(JAVA_INT, 0)));
             } finally {

@@ -1,5 +1,6 @@
 package dev.jaio.uring;
 
+import dev.jaio.testing.TestNatives;
 import static dev.jaio.uring.UringTestSupport.assertErrno;
 import static dev.jaio.uring.UringTestSupport.assumeIoUring;
 import static dev.jaio.uring.UringTestSupport.one;
@@ -309,7 +310,7 @@ class IoUringTest {
     void shouldCancelARequestThatCannotCompleteByItself() throws Exception {
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             try {
                 ring.getSqe().prepPollAdd(fds.getAtIndex(JAVA_INT, 0), 1 /* POLLIN */).userData(1);
                 ring.submit();
@@ -331,7 +332,7 @@ class IoUringTest {
     void shouldRemoveAPollAndCancelALinkedRequestOnItsTimeout() throws Exception {
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             int readEnd = fds.getAtIndex(JAVA_INT, 0);
             try {
                 ring.getSqe().prepPollAdd(readEnd, 1).userData(1).flags(Sqe.IOSQE_IO_LINK);
@@ -355,7 +356,7 @@ class IoUringTest {
     void shouldCompleteAPollWithTheEventsThatFired() throws Exception {
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             try {
                 ring.getSqe().prepPollAdd(fds.getAtIndex(JAVA_INT, 0), 1).userData(1);
                 ring.submit();
@@ -617,7 +618,7 @@ class IoUringTest {
     void shouldWakeASubmitterWaitingForCompletionsWhenClosed() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             IoUring ring = IoUring.setup(4);
             try {
                 ring.getSqe().prepPollAdd(fds.getAtIndex(JAVA_INT, 0), 1).userData(1); // never ready
@@ -645,7 +646,7 @@ class IoUringTest {
     void shouldKeepRegisteredBuffersOfARingClosedWithRequestsInFlight() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             int before = IoUring.retainedCount();
             IoUring ring = IoUring.setup(4);
             try {
@@ -667,7 +668,7 @@ class IoUringTest {
     void shouldHoldUnregisteredBuffersUntilTheRequestsInFlightComplete() throws Exception {
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             try {
                 MemorySegment registered = Arena.ofAuto().allocate(4096);
                 ring.registerBuffers(registered);

@@ -1,10 +1,10 @@
 package dev.jaio.uring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
+import dev.jaio.testing.ErrnoAssertions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -21,12 +21,9 @@ final class UringTestSupport {
         Assumptions.assumeTrue(cause == null, () -> "io_uring is not usable here: " + cause);
     }
 
-    /** Asserts that {@code call} throws an AioException from {@code syscall} with {@code errno}. */
+    /** {@link ErrnoAssertions#assertErrno}, under the name the io_uring tests import. */
     static AioException assertErrno(Errno errno, String syscall, Executable call) {
-        AioException e = assertThrows(AioException.class, call);
-        assertEquals(errno.number(), e.errno(), e::getMessage);
-        assertEquals(syscall, e.syscall(), e::getMessage);
-        return e;
+        return ErrnoAssertions.assertErrno(errno, syscall, call);
     }
 
     /** Submits what is queued and reaps exactly {@code n} completions, waiting generously. */

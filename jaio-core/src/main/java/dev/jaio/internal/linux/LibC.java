@@ -43,9 +43,6 @@ public final class LibC {
     /** poll(2) events ({@code <asm-generic/poll.h>}): data to read. An AIO POLL iocb waits for these too. */
     public static final int POLLIN = 0x1;
 
-    /** posix_fadvise(2) advice: drop the range's clean pages from the page cache. */
-    public static final int POSIX_FADV_DONTNEED = 4;
-
     public static final long BLKSSZGET = 0x1268;
     public static final long BLKGETSIZE64 = 0x80081272L;
 
@@ -90,11 +87,6 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), true);
     private static final MethodHandle FLOCK = Native.downcall("flock",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle PIPE2 = Native.downcall("pipe2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-    // posix_fadvise returns the error number itself and leaves errno alone: no capture.
-    private static final MethodHandle POSIX_FADVISE = Native.downcall("posix_fadvise",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
     private static final MethodHandle IOCTL = Native.downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), true, Linker.Option.firstVariadicArg(2));
 
@@ -314,33 +306,11 @@ public final class LibC {
         }
     }
 
-    /** pipe2(2): {@code fds} receives two ints. */
-    public static int pipe2(MemorySegment fds, int flags) {
-        try (ThreadScratch scratch = ThreadScratch.acquire()) {
-            MemorySegment e = scratch.errno;
-            return (int) Native.result((int) PIPE2.invokeExact(e, fds, flags), e);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
     /** ioctl(2) with a pointer argument. */
     public static int ioctl(int fd, long request, MemorySegment arg) {
         try (ThreadScratch scratch = ThreadScratch.acquire()) {
             MemorySegment e = scratch.errno;
             return (int) Native.result((int) IOCTL.invokeExact(e, fd, request, arg), e);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    /**
-     * posix_fadvise(2), for example {@link #POSIX_FADV_DONTNEED} to drop a file's cached pages. Unlike the
-     * other calls, libc returns the error number rather than setting errno; this returns it negated.
-     */
-    public static int posixFadvise(int fd, long offset, long length, int advice) {
-        try {
-            return -(int) POSIX_FADVISE.invokeExact(fd, offset, length, advice);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }

@@ -61,8 +61,14 @@ public final class Native {
      * A downcall handle to a libc function. With {@code captureErrno} the handle takes the capture
      * segment as its first argument. On a platform without the symbol the handle throws
      * {@link UnsupportedOperationException} when invoked, so that loading this class never fails.
+     *
+     * @param name the libc symbol
+     * @param descriptor the C signature
+     * @param captureErrno whether the handle captures errno into a segment passed as its first argument
+     * @param options further linker options
+     * @return the downcall handle, or one that throws when the symbol is missing
      */
-    static MethodHandle downcall(String name, FunctionDescriptor descriptor, boolean captureErrno,
+    public static MethodHandle downcall(String name, FunctionDescriptor descriptor, boolean captureErrno,
                                  Linker.Option... options) {
         Optional<MemorySegment> symbol = UNAVAILABLE == null ? LIBC.find(name) : Optional.empty();
         Linker.Option[] all = options;

@@ -95,14 +95,4 @@ public final class Syscalls {
     public static long eventfd2(int initval, int flags) {
         return syscall(ARCH.eventfd2, Integer.toUnsignedLong(initval), flags, 0, 0, 0);
     }
-
-    /** ioprio_get(2): {@code int ioprio_get(int which, int who)}. */
-    public static long ioprioGet(int which, int who) {
-        return syscall(ARCH.ioprioGet, which, who, 0, 0, 0);
-    }
-
-    /** ioprio_set(2): {@code int ioprio_set(int which, int who, int ioprio)}. */
-    public static long ioprioSet(int which, int who, int ioprio) {
-        return syscall(ARCH.ioprioSet, which, who, ioprio, 0, 0);
-    }
 }

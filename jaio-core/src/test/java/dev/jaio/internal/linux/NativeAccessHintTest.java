@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jaio.testing.ChildJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,43 +19,32 @@ class NativeAccessHintTest {
     @TempDir
     Path dir;
 
-    private record Child(int exit, String out, String err) {
-    }
-
-    private Child run(String... jvmOptions) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-XX:-UsePerfData", "-XX:TieredStopAtLevel=1"));
-        cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeAccessProbe.class.getName(),
-                dir.resolve("f").toString()));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM finished: " + cmd);
-        return new Child(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    private ChildJvm.Result run(String... jvmOptions) throws IOException, InterruptedException {
+        return ChildJvm.of(NativeAccessProbe.class, dir.resolve("f").toString()).withoutNativeAccess()
+                .jvmOptions("-XX:-UsePerfData", "-XX:TieredStopAtLevel=1").jvmOptions(jvmOptions)
+                .timeout(Duration.ofSeconds(120)).run();
     }
 
     @Test
     @Timeout(180)
     void shouldPrintOneLineNamingTheFlagWhenNativeAccessIsNotEnabled() throws Exception {
-        Child c = run();
-        assertEquals(0, c.exit(), c.err());
-        assertEquals("ok 4096", c.out().strip());
-        List<String> hints = c.err().lines().filter(l -> l.startsWith("WARNING: jaio needs native access")).toList();
-        assertEquals(1, hints.size(), c.err());
-        assertTrue(hints.getFirst().contains("add --enable-native-access=ALL-UNNAMED to the java command"), c.err());
+        ChildJvm.Result c = run();
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("ok 4096", c.stdout().strip());
+        List<String> hints = c.stderr().lines().filter(l -> l.startsWith("WARNING: jaio needs native access")).toList();
+        assertEquals(1, hints.size(), c.stderr());
+        assertTrue(hints.getFirst().contains("add --enable-native-access=ALL-UNNAMED to the java command"), c.stderr());
         // JDK 25's own warning, which this hint accompanies.
-        assertTrue(c.err().contains("WARNING: A restricted method in java.lang.foreign.Linker has been called"), c.err());
+        assertTrue(c.stderr().contains("WARNING: A restricted method in java.lang.foreign.Linker has been called"), c.stderr());
     }
 
     @Test
     @Timeout(180)
     void shouldBeSilentWhenNativeAccessIsEnabled() throws Exception {
-        Child c = run("--enable-native-access=ALL-UNNAMED");
-        assertEquals(0, c.exit(), c.err());
-        assertEquals("ok 4096", c.out().strip());
-        assertFalse(c.err().contains("WARNING"), c.err());
+        ChildJvm.Result c = run("--enable-native-access=ALL-UNNAMED");
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("ok 4096", c.stdout().strip());
+        assertFalse(c.stderr().contains("WARNING"), c.stderr());
     }
 
     @Test

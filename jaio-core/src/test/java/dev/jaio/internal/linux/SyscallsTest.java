@@ -1,5 +1,6 @@
 package dev.jaio.internal.linux;
 
+import dev.jaio.testing.TestNatives;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -88,7 +89,7 @@ class SyscallsTest {
                 assertEquals(EFAULT, Syscalls.ioGetevents(ctx, 0, 1, events.address(), 8));
                 // An event is ready (POLLOUT on a fresh pipe completes at once): copying it to address 8 fails.
                 MemorySegment fds = arena.allocate(JAVA_INT, 2);
-                assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+                assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
                 try {
                     Iocb poll = Iocb.allocate(arena).prepPoll(fds.getAtIndex(JAVA_INT, 1), 0x4);
                     MemorySegment pointers = arena.allocate(ADDRESS, 1);
@@ -122,7 +123,7 @@ class SyscallsTest {
             assertEquals(0, Syscalls.ioSetup(4, ctxp));
             long ctx = ctxp.get(JAVA_LONG, 0);
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
+            assertEquals(0, TestNatives.pipe2(fds, LibC.O_CLOEXEC));
             try {
                 MemorySegment events = arena.allocate(IoEvent.LAYOUT, 1);
                 MemorySegment sigset = arena.allocate(JAVA_LONG);
@@ -208,9 +209,9 @@ class SyscallsTest {
 
     @Test
     void shouldReadThisProcesssIoPriority() {
-        long ioprio = Syscalls.ioprioGet(1, 0); // IOPRIO_WHO_PROCESS, the calling thread
+        long ioprio = TestNatives.ioprioGet(TestNatives.IOPRIO_WHO_PROCESS, 0); // the calling thread
         assertTrue(ioprio >= 0, "ioprio_get: " + ioprio);
-        assertEquals(EINVAL, Syscalls.ioprioGet(99, 0));
+        assertEquals(EINVAL, TestNatives.ioprioGet(99, 0));
     }
 
     @Test

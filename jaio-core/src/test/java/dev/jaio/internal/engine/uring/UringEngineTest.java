@@ -1,6 +1,7 @@
 package dev.jaio.internal.engine.uring;
 
 import dev.jaio.internal.engine.TestConfigs;
+import dev.jaio.testing.TestNatives;
 import dev.jaio.internal.engine.EngineCounters;
 import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
@@ -17,7 +18,6 @@ import dev.jaio.Errno;
 import dev.jaio.aio.IoVec;
 import dev.jaio.JaioOpenOption;
 import dev.jaio.NativeFile;
-import dev.jaio.internal.linux.LibC;
 import dev.jaio.uring.IoUring;
 import dev.jaio.uring.IoUringParams;
 import java.lang.foreign.Arena;
@@ -277,7 +277,7 @@ class UringEngineTest {
         Path p = patterned("cold", size);
         try (NativeFile w = NativeFile.open(p, READ, WRITE)) {
             w.sync(); // dirty pages cannot be dropped
-            assertEquals(0, LibC.posixFadvise(w.fd(), 0, 0, LibC.POSIX_FADV_DONTNEED), "posix_fadvise DONTNEED");
+            assertEquals(0, TestNatives.posixFadvise(w.fd(), 0, 0, TestNatives.POSIX_FADV_DONTNEED), "posix_fadvise DONTNEED");
         }
         try (UringEngine e = engine(64, 1024, false); NativeFile f = NativeFile.open(p, READ)) {
             List<Req> rs = new ArrayList<>();
