@@ -171,6 +171,18 @@ public final class AioEngine implements AutoCloseable {
     }
 
     /**
+     * On io_uring, why reads and writes of {@link #bufferPool()} buffers do not go to the kernel as
+     * registered-buffer requests ({@code READ_FIXED}, {@code WRITE_FIXED}): the error of
+     * io_uring_register(2), e.g. ENOMEM past {@code RLIMIT_MEMLOCK}. Empty when they do, and on the other
+     * engines. Such a failure never reaches a request: it goes in as a plain read or write.
+     *
+     * @return the reason
+     */
+    public Optional<String> registeredBuffersFallback() {
+        return engine instanceof UringEngine ue ? ue.fixedBuffersFallback() : Optional.empty();
+    }
+
+    /**
      * A snapshot of the engine's counters and latency summary.
      *
      * @return a snapshot of the engine's counters and latency summary
@@ -392,6 +404,19 @@ public final class AioEngine implements AutoCloseable {
         }
 
         /**
+         * Registers a slab of the pool with the engine's rings, of {@code jaio.uring.registeredBytes} bytes
+         * (4 MiB unless set; 0 for none), and unregisters it when the pool is closed.
+         */
+        private static void registerPool(UringEngine engine, AlignedBufferPool pool) {
+            long bytes = Long.getLong("jaio.uring.registeredBytes", 4L << 20);
+            if (bytes <= 0) {
+                return;
+            }
+            engine.registerBuffers(pool.reserveSlab(bytes));
+            pool.onClose(engine::unregisterBuffers);
+        }
+
+        /**
          * Builds the engine.
          *
          * @return the engine, running
@@ -407,8 +432,9 @@ public final class AioEngine implements AutoCloseable {
             String reason = null;
             if (m == Mode.IO_URING) {
                 try {
-                    Engine e = new UringEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
+                    UringEngine e = new UringEngine(contexts, queueDepth, outstanding, failFast, completionExecutor,
                             threadName);
+                    registerPool(e, pool);
                     return new AioEngine(e, Kind.IO_URING, null, pool, queueDepth, threadName);
                 } catch (AioException e) {
                     pool.close();

@@ -45,6 +45,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Counting keeps the CQ from overflowing: at most {@code depth} requests plus the wake-up read are in
  * the kernel, and the CQ holds at least that many; a request holds its slot, and stays reachable from
  * {@link #inflight} with the buffer it names, until its CQE is reaped.
+ *
+ * <p>Registered memory: a region given with {@link #registerBuffers} is registered (on this thread, as
+ * {@code SINGLE_ISSUER} wants) as buffer 0, and a read or write whose buffer lies inside it goes in as
+ * {@code READ_FIXED} or {@code WRITE_FIXED}. When registration fails the requests go in as plain reads
+ * and writes and {@link #fixedBuffersFallback()} says why. Unregistering waits until no fixed request is
+ * in the kernel (or in the SQ). Where the kernel has {@code FEAT_REG_REG_RING}, the loop also registers
+ * the ring's descriptor with its thread and enters with the index.
  */
 final class UringLoop implements Runnable {
     private static final long WAKE_TOKEN = -1L;
@@ -85,6 +92,19 @@ final class UringLoop implements Runnable {
     private volatile long sqesSubmitted;
     private volatile long waits;
     private volatile long cqesReaped;
+    /** Work for the loop thread from other threads (registration), run at the start of a turn. */
+    private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
+    /** The registered region's bounds (loop thread only); both 0 when fixed requests are off. */
+    private long fixedBase;
+    private long fixedEnd;
+    /** Written by the loop thread only; volatile for {@link #buffersRegistered()}. */
+    private volatile boolean buffersRegistered;
+    private boolean unregisterPending;
+    private boolean[] fixedSlot;
+    /** Fixed requests filled and not yet completed. */
+    private int fixedInKernel;
+    private volatile long fixedRequests;
+    private volatile String fixedFallback;
 
     UringLoop(UringEngine engine, int depth, int setupFlags, String name) throws java.io.IOException {
         this.engine = engine;
@@ -121,6 +141,94 @@ final class UringLoop implements Runnable {
         }
     }
 
+    /**
+     * Registers {@code region} with this loop's ring, on its thread; the future completes once done, or
+     * once it failed, the reason then being {@link #fixedBuffersFallback()}.
+     */
+    CompletableFuture<Void> registerBuffers(MemorySegment region) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runOnLoop(() -> {
+            try {
+                if (!buffersRegistered && !unregisterPending) {
+                    ring.registerBuffers(region);
+                    buffersRegistered = true;
+                    fixedBase = region.address();
+                    fixedEnd = region.address() + region.byteSize();
+                    fixedFallback = null;
+                }
+            } catch (AioException | RuntimeException e) {
+                fixedFallback = "registering " + region.byteSize() + " bytes with the ring failed, so reads and "
+                        + "writes of pool buffers go in as plain READ/WRITE: " + e.getMessage();
+            } finally {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** Stops fixed requests at once and unregisters the region once none is in the kernel. */
+    void unregisterBuffers() {
+        runOnLoop(() -> {
+            fixedBase = 0;
+            fixedEnd = 0;
+            if (buffersRegistered) {
+                unregisterPending = true;
+                unregisterWhenDrained();
+            }
+        });
+    }
+
+    private void unregisterWhenDrained() {
+        if (unregisterPending && fixedInKernel == 0 && !ring.isClosed()) {
+            unregisterPending = false;
+            buffersRegistered = false;
+            try {
+                ring.unregisterBuffers();
+            } catch (AioException e) {
+                // ENXIO (none registered) is the only answer left: nothing is registered either way.
+            }
+        }
+    }
+
+    private void runOnLoop(Runnable task) {
+        control.offer(task);
+        if (!thread.isAlive() && ready.isDone()) {
+            runControl(); // the loop is gone: the tasks see a closed ring and say so
+            return;
+        }
+        if (Thread.currentThread() != thread && sleeping.get() && sleeping.compareAndSet(true, false)) {
+            wake();
+        }
+    }
+
+    private void runControl() {
+        Runnable t;
+        while ((t = control.poll()) != null) {
+            t.run();
+        }
+    }
+
+    /** Why requests do not go in as fixed ones, or null when they do (or nothing was registered). */
+    String fixedBuffersFallback() {
+        return fixedFallback;
+    }
+
+    /** Whether the region is registered with the ring now. */
+    boolean buffersRegistered() {
+        return buffersRegistered;
+    }
+
+    /** io_uring_enter calls that passed the registered ring index (0 once the ring is gone). */
+    long registeredRingEnters() {
+        IoUring r = ring;
+        return r == null ? 0 : r.registeredRingEnters();
+    }
+
+    /** Requests that went in as READ_FIXED or WRITE_FIXED. */
+    long fixedRequests() {
+        return fixedRequests;
+    }
+
     /** Asks the loop to finish: what is queued is aborted, what is in the kernel completes. */
     void stop() {
         stopping = true;
@@ -139,6 +247,14 @@ final class UringLoop implements Runnable {
             ring = setup(depth, setupFlags);
             cqes = CqeArray.allocate(arena, ring.cqEntries());
             unsubmitted = new int[depth + 1];
+            fixedSlot = new boolean[depth];
+            if ((ring.features() & IoUring.FEAT_REG_REG_RING) != 0) {
+                try {
+                    ring.registerRingFd(); // this thread alone enters the ring: skip the descriptor lookup
+                } catch (AioException | IllegalStateException e) {
+                    // The descriptor works as well, a little slower: go on with it.
+                }
+            }
         } catch (Throwable t) {
             wakeup.close();
             arena.close();
@@ -154,7 +270,16 @@ final class UringLoop implements Runnable {
             engine.loopFailed(this, t);
             failEverything(t);
         } finally {
+            if (buffersRegistered && clean) {
+                try {
+                    ring.unregisterBuffers(); // nothing is in the kernel any more
+                } catch (AioException e) {
+                    // Closing the ring unregisters them as well.
+                }
+                buffersRegistered = false;
+            }
             ring.close();
+            runControl();
             wakeup.close();
             if (clean) {
                 arena.close();
@@ -185,6 +310,8 @@ final class UringLoop implements Runnable {
 
     private void loop() throws AioException {
         while (true) {
+            runControl();
+            unregisterWhenDrained();
             drainIncoming();
             fill();
             int n = ring.cqReady() > 0 ? ring.getCqes(0, cqes, 0L) : 0;
@@ -197,7 +324,7 @@ final class UringLoop implements Runnable {
                 break;
             }
             sleeping.set(true);
-            if (!incoming.isEmpty() || (stopping && !pending.isEmpty())) {
+            if (!incoming.isEmpty() || !control.isEmpty() || (stopping && !pending.isEmpty())) {
                 sleeping.set(false);
                 submit();
                 continue;
@@ -261,7 +388,14 @@ final class UringLoop implements Runnable {
             }
             Sqe sqe = nextSqe();
             int slot = freeSlots[--freeTop];
-            prep(sqe, r).userData(slot);
+            if (isFixed(r)) {
+                prepFixed(sqe, r).userData(slot);
+                fixedSlot[slot] = true;
+                fixedInKernel++;
+                fixedRequests++;
+            } else {
+                prep(sqe, r).userData(slot);
+            }
             inflight[slot] = r;
             inKernel++;
             pushUnsubmitted(slot);
@@ -293,6 +427,25 @@ final class UringLoop implements Runnable {
             case IoRequest.FDSYNC -> sqe.prepFsync(r.fd, Sqe.FSYNC_DATASYNC);
             default -> throw new IllegalStateException("unknown op: op=" + r.op);
         };
+    }
+
+    /** Whether {@code r} is a read or write whose buffer lies inside the registered region. */
+    private boolean isFixed(IoRequest r) {
+        if (fixedEnd == 0 || (r.op != IoRequest.READ && r.op != IoRequest.WRITE)) {
+            return false;
+        }
+        long address = r.buffer.address();
+        return address >= fixedBase && address + Math.min(r.length, MAX_RW) <= fixedEnd;
+    }
+
+    private static Sqe prepFixed(Sqe sqe, IoRequest r) {
+        int flags = r.rwFlags & ~Iocb.RWF_NOWAIT;
+        int len = (int) Math.min(r.length, MAX_RW);
+        // prepRead/prepWrite with the opcode changed: the same fields as prepReadFixed, without a slice per request.
+        Sqe s = r.op == IoRequest.READ
+                ? sqe.prepRead(r.fd, r.buffer.address(), len, r.position).opcode(Sqe.OP_READ_FIXED)
+                : sqe.prepWrite(r.fd, r.buffer.address(), len, r.position).opcode(Sqe.OP_WRITE_FIXED);
+        return s.bufIndex(0).rwFlags(flags);
     }
 
     private void pushUnsubmitted(int slot) {
@@ -360,6 +513,10 @@ final class UringLoop implements Runnable {
             int slot = (int) data;
             IoRequest r = inflight[slot];
             inflight[slot] = null;
+            if (fixedSlot[slot]) {
+                fixedSlot[slot] = false;
+                fixedInKernel--;
+            }
             freeSlots[freeTop++] = slot;
             inKernel--;
             completer.finish(r, res, true);
