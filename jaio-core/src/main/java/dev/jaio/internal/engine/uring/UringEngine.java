@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The rings are set up with {@code SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN} where the kernel has
  * them (6.1), else {@code SETUP_COOP_TASKRUN} (5.19), else none. The system property
  * {@code jaio.uring.setup} ({@code defer}, {@code coop}, {@code none}) picks one, for measurements.
+ *
+ * <p>Where the kernel has {@code FEAT_REG_REG_RING} (6.3), each loop registers its ring's descriptor with
+ * its own thread and enters with the index ({@code -Djaio.uring.ringFd=false} turns that off, for
+ * measurements); {@link #registerBuffers} registers memory for {@code READ_FIXED}/{@code WRITE_FIXED}.
  */
 public final class UringEngine implements Engine, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UringEngine.class.getName());

@@ -248,7 +248,8 @@ final class UringLoop implements Runnable {
             cqes = CqeArray.allocate(arena, ring.cqEntries());
             unsubmitted = new int[depth + 1];
             fixedSlot = new boolean[depth];
-            if ((ring.features() & IoUring.FEAT_REG_REG_RING) != 0) {
+            if ((ring.features() & IoUring.FEAT_REG_REG_RING) != 0
+                    && !"false".equals(System.getProperty("jaio.uring.ringFd"))) {
                 try {
                     ring.registerRingFd(); // this thread alone enters the ring: skip the descriptor lookup
                 } catch (AioException | IllegalStateException e) {
