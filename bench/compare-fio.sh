@@ -13,6 +13,14 @@
 #        against fio's --numjobs=4). Extras (info rows, no bars): aio-eager, aio-raw, jdk-threads and
 #        jdk-async at randread iodepth 32, jdk-vthreads with 256 threads.
 # Needs: fio (installed with apt-get when missing), strace (for fio's io_submit count), python3, a JDK 22+.
+#
+# With --uring, the io_uring bars of issue 14 instead (and only them): 4 KiB random O_DIRECT reads at
+# iodepth 1, 32, 128 (--depths changes them), jaio --ioengine=uring against fio --ioengine=io_uring, then
+# buffered 4 KiB random reads at iodepth 32 with a warm page cache (the file read once before each run)
+# and a cold one (caches dropped before each run, as root; no ramp), jaio uring against fio io_uring,
+# jaio aio and jdk-threads. Cases: uring-randread-4k-qd<D>, uring-buffered-warm, uring-buffered-cold.
+#   bench/compare-fio.sh --uring [--rounds N] [--runtime S] [--ramp S] [--only "CASE ..."] [--no-extras]
+#   bench/compare-fio.sh --uring --analyze DIR
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,6 +35,8 @@ extras=1
 out=""
 keep_file=0
 analyze=""
+uring=0
+depths_set=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,16 +45,221 @@ while [ $# -gt 0 ]; do
     --runtime) runtime=$2; shift 2 ;;
     --ramp) ramp=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    --depths) depths=$2; shift 2 ;;
+    --depths) depths=$2; depths_set=1; shift 2 ;;
+    --uring) uring=1; shift ;;
     --only) only=$2; shift 2 ;;
     --no-extras) extras=0; shift ;;
     --out) out=$2; shift 2 ;;
     --keep-file) keep_file=1; shift ;;
     --analyze) analyze=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "compare-fio: unknown option: $1" >&2; exit 2 ;;
   esac
 done
+
+if [ "$uring" = 1 ]; then
+  # ---- io_uring (issue 14): jaio's engine on io_uring against fio's io_uring engine -----------------
+  [ "$depths_set" = 1 ] || depths="1 32 128"
+  ucases=()
+  for d in $depths; do ucases+=("uring-randread-4k-qd$d"); done
+  ucases+=(uring-buffered-warm uring-buffered-cold)
+  wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
+
+  if [ -n "$analyze" ]; then
+    out=$analyze
+  else
+    for t in fio python3; do
+      if ! command -v "$t" >/dev/null 2>&1; then
+        [ "$t" = python3 ] && { echo "compare-fio: python3 is needed to read the JSON results" >&2; exit 3; }
+        echo "compare-fio: $t is missing; installing it with apt-get" >&2
+        apt-get update && apt-get install -y "$t"
+      fi
+    done
+    stamp=$(date -u +%Y%m%dT%H%M%SZ)
+    out=${out:-"$root/bench/results/raw-uring-$stamp"}
+    mkdir -p "$out"
+    file="$dir/jaio-compare-fio.dat"
+    trap '[ "$keep_file" = 1 ] || rm -f "$file"' EXIT
+    "$root/jaio" --version >&2   # builds the CLI on first use
+    { uname -r; nproc; fio --version; "$root/jaio" --version; git -C "$root" log -1 --format='%h %s' 2>/dev/null || true
+      "$root/jaio" info 2>&1 | grep -i uring || true
+      echo "args: --uring --size $size --runtime $runtime --ramp $ramp --rounds $rounds --depths \"$depths\" --only \"$only\" extras=$extras"
+    } >"$out/environment.txt" 2>&1
+    cold=1
+    if [ "$(id -u)" != 0 ] || [ ! -w /proc/sys/vm/drop_caches ]; then
+      cold=0
+      echo "compare-fio: not root, so the page cache cannot be dropped: uring-buffered-cold is left out" >&2
+    fi
+
+    echo "compare-fio: laying out $file ($size) with fio" >&2
+    fio --name=layout --filename="$file" --size="$size" --rw=write --bs=1M --direct=1 --ioengine=libaio \
+        --iodepth=8 --output=/dev/null
+
+    # ufio out-name tool direct ramp depth [extra fio options]: fio's io_uring engine with its defaults.
+    ufio() {
+      local n=$1 tool=$2 direct=$3 rmp=$4 d=$5; shift 5
+      fio --name="$n" --rw=randread --bs=4k --iodepth="$d" --numjobs=1 --ioengine=io_uring --lat_percentiles=1 \
+          "$@" --filename="$file" --size="$size" --direct="$direct" --runtime="$runtime" --ramp_time="$rmp" \
+          --time_based --output-format=json --output="$out/$n.$tool.json" >/dev/null 2>"$out/$n.$tool.err" \
+        || { echo "compare-fio: fio $tool $n failed: $(tail -n1 "$out/$n.$tool.err")" >&2; rm -f "$out/$n.$tool.json"; }
+    }
+    # ujaio out-name engine direct ramp depth: ./jaio bench with the same options.
+    ujaio() {
+      local n=$1 eng=$2 direct=$3 rmp=$4 d=$5
+      "$root/jaio" bench --rw=randread --bs=4k --iodepth="$d" --numjobs=1 --ioengine="$eng" \
+          --filename="$file" --size="$size" --direct="$direct" --runtime="$runtime" --ramp_time="$rmp" \
+          --time_based --output-format=json --output="$out/$n.$eng.json" </dev/null >/dev/null 2>"$out/$n.$eng.err" \
+        || { echo "compare-fio: jaio $eng $n failed: $(tail -n1 "$out/$n.$eng.err")" >&2; rm -f "$out/$n.$eng.json"; }
+    }
+    # urun tool out-name direct ramp depth: one run of one tool.
+    urun() {
+      case "$1" in
+        fio-uring) ufio "$2" fio-uring "$3" "$4" "$5" ;;
+        fio-fixed) ufio "$2" fio-fixed "$3" "$4" "$5" --fixedbufs=1 --registerfiles=1 ;;
+        *) ujaio "$2" "$1" "$3" "$4" "$5" ;;
+      esac
+    }
+    # Before each buffered run: the whole file in the page cache (warm), or none of it (cold).
+    warm_cache() { cat "$file" >/dev/null; }
+    drop_cache() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+
+    for ((r = 1; r <= rounds; r++)); do
+      for c in "${ucases[@]}"; do
+        wanted "$c" || continue
+        case "$c" in
+          uring-randread-4k-qd*)
+            d=${c#uring-randread-4k-qd}
+            tools=(fio-uring uring)
+            [ "$extras" = 1 ] && [ "$d" = 32 ] && tools+=(fio-fixed)
+            direct=1; rmp=$ramp ;;
+          uring-buffered-warm) d=32; tools=(fio-uring uring aio jdk-threads); direct=0; rmp=$ramp ;;
+          uring-buffered-cold) [ "$cold" = 1 ] || continue
+            # No ramp: it would fill the cache before the measurement starts.
+            d=32; tools=(fio-uring uring aio jdk-threads); direct=0; rmp=0 ;;
+        esac
+        # Alternate: each round starts one tool further along the list.
+        k=$(( (r - 1) % ${#tools[@]} ))
+        order=("${tools[@]:k}" "${tools[@]:0:k}")
+        echo "compare-fio: round $r/$rounds: $c (${order[*]})" >&2
+        for t in "${order[@]}"; do
+          case "$c" in
+            uring-buffered-warm) warm_cache ;;
+            uring-buffered-cold) drop_cache ;;
+          esac
+          urun "$t" "$c.r$r" "$direct" "$rmp" "$d"
+        done
+      done
+    done
+  fi
+
+  python3 - "$out" "$rounds" $depths <<'PY'
+import json, math, os, re, statistics, sys
+out, rounds, depths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+NAN = float("nan")
+
+def metrics(path):
+    with open(path) as f:
+        jobs = json.load(f)["jobs"]
+    ios = iops = bw = cpu_ms = 0.0
+    for j in jobs:
+        for d in ("read", "write"):
+            ios += j[d]["total_ios"]; iops += j[d]["iops"]; bw += j[d]["bw"] * 1024.0
+        runtime_ms = j.get("job_runtime") or j["read"]["runtime"] or j["elapsed"] * 1000
+        cpu_ms += (j["usr_cpu"] + j["sys_cpu"]) / 100.0 * runtime_ms
+    d = jobs[0]["read"]
+    pct = lambda k: d.get(k, {}).get("percentile", {}).get("50.000000", NAN) / 1000.0
+    return {"iops": iops, "bw": bw, "ios_per_cpu_ms": ios / cpu_ms if cpu_ms else NAN,
+            "lat_p50_us": pct("lat_ns"), "cpu_pct": sum(j["usr_cpu"] + j["sys_cpu"] for j in jobs)}
+
+missing = []
+def runs(name, tool):
+    got = {}
+    for r in range(1, rounds + 1):
+        p = os.path.join(out, f"{name}.r{r}.{tool}.json")
+        if os.path.exists(p):
+            got[r] = metrics(p)
+    if not got:
+        missing.append(f"{name} {tool}: no run")
+    elif len(got) < rounds:
+        missing.append(f"{name} {tool}: {rounds - len(got)} of {rounds} runs missing (failed or not run)")
+    return got
+
+def med(rs, key):
+    v = [x[key] for x in rs.values() if not math.isnan(x[key])]
+    return statistics.median(v) if v else NAN
+
+def fmt(v):
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}"
+
+table, bars, info = [], [], []
+def row(name, tool, label):
+    rs = runs(name, tool)
+    if rs:
+        table.append((name, label, {k: med(rs, k) for k in ("iops", "bw", "lat_p50_us", "cpu_pct", "ios_per_cpu_ms")}))
+
+def compare(label, name, a_tool, b_tool, key, kind):
+    """Ratio of medians, and the spread of the per-round ratios (both tools of the same round)."""
+    a, b = runs(name, a_tool), runs(name, b_tool)
+    ma, mb = med(a, key), med(b, key)
+    ratio = ma / mb if ma and mb else NAN
+    per = [a[r][key] / b[r][key] for r in a if r in b and a[r][key] and b[r][key]]
+    spread = f"{min(per):.2f}-{max(per):.2f}" if per else "n/a"
+    if kind == "bar":
+        bars.append((label, fmt(ratio), spread, ">= 1.00", "PASS" if ratio >= 1.0 else "MISS"))
+    else:
+        info.append((label, fmt(ratio), spread, "-", "info"))
+
+def has(name, tool):
+    return any(os.path.exists(os.path.join(out, f"{name}.r{r}.{tool}.json")) for r in range(1, rounds + 1))
+
+for d in depths:
+    n = f"uring-randread-4k-qd{d}"
+    row(n, "fio-uring", "fio io_uring"); row(n, "uring", "jaio uring")
+    compare(f"{n}: IOPS jaio uring/fio io_uring", n, "uring", "fio-uring", "iops", "bar")
+    compare(f"{n}: I/Os per CPU-ms jaio uring/fio io_uring", n, "uring", "fio-uring", "ios_per_cpu_ms", "bar")
+    if has(n, "fio-fixed"):
+        row(n, "fio-fixed", "fio io_uring --fixedbufs --registerfiles")
+        compare(f"{n}: IOPS jaio uring/fio io_uring fixedbufs", n, "uring", "fio-fixed", "iops", "info")
+        compare(f"{n}: I/Os per CPU-ms jaio uring/fio io_uring fixedbufs", n, "uring", "fio-fixed", "ios_per_cpu_ms", "info")
+for n in ("uring-buffered-warm", "uring-buffered-cold"):
+    if not has(n, "uring") and not has(n, "fio-uring"):
+        missing.append(f"{n}: not run")
+        continue
+    for t, label in (("fio-uring", "fio io_uring"), ("uring", "jaio uring"), ("aio", "jaio aio"),
+                     ("jdk-threads", "JDK FileChannel, 32 threads")):
+        row(n, t, label)
+    for key, what in (("iops", "IOPS"), ("ios_per_cpu_ms", "I/Os per CPU-ms")):
+        compare(f"{n}: {what} jaio uring/fio io_uring", n, "uring", "fio-uring", key, "bar")
+        compare(f"{n}: {what} jaio uring/jaio aio", n, "uring", "aio", key, "info")
+        compare(f"{n}: {what} jaio uring/jdk-threads", n, "uring", "jdk-threads", key, "info")
+
+# Whether jaio's io_uring runs used registered buffers (the jaio-uring lines on stderr).
+fixed = notfixed = 0
+for f in os.listdir(out):
+    if f.endswith(".uring.err"):
+        for line in open(os.path.join(out, f)):
+            if line.startswith("jaio-uring:"):
+                if "registered_buffers=yes" in line:
+                    fixed += 1
+                else:
+                    notfixed += 1
+
+print(f"Medians over {rounds} rounds (raw JSON in {out}); p50 from issue to completion (fio's lat)")
+print("| workload | tool | IOPS | MiB/s | p50 us | CPU % | I/Os per CPU-ms |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for name, tool, m in table:
+    print(f"| {name} | {tool} | {m['iops']:.0f} | {m['bw']/2**20:.1f} | {m['lat_p50_us']:.1f} | {m['cpu_pct']:.1f} | {m['ios_per_cpu_ms']:.1f} |")
+print()
+print("| ratio | median | spread (per round) | bar | result |")
+print("|---|---:|---:|---:|---|")
+for r in bars + info:
+    print("| " + " | ".join(r) + " |")
+print(f"note: jaio uring jobs with registered buffers (READ_FIXED): {fixed}, without: {notfixed}")
+for m in sorted(set(missing)):
+    print(f"note: {m} (left out of the medians)")
+PY
+  exit 0
+fi
 
 # name rw bs depth numjobs jaio-engine [extra fio/jaio options]
 cases=()

@@ -179,6 +179,18 @@ public final class AioEngine implements AutoCloseable {
     }
 
     /**
+     * On io_uring, why reads and writes of {@link #bufferPool()} buffers do not go to the kernel as
+     * registered-buffer requests ({@code READ_FIXED}, {@code WRITE_FIXED}): the error of
+     * io_uring_register(2), e.g. ENOMEM past {@code RLIMIT_MEMLOCK}. Empty when they do, and on the other
+     * engines. Such a failure never reaches a request: it goes in as a plain read or write.
+     *
+     * @return the reason
+     */
+    public Optional<String> registeredBuffersFallback() {
+        return engine.registeredBuffersFallback();
+    }
+
+    /**
      * A snapshot of the engine's counters and latency summary.
      *
      * @return a snapshot of the engine's counters and latency summary
@@ -399,6 +411,19 @@ public final class AioEngine implements AutoCloseable {
         }
 
         /**
+         * Registers a slab of the pool with the engine's rings, of {@code jaio.uring.registeredBytes} bytes
+         * (4 MiB unless set; 0 for none), and unregisters it when the pool is closed.
+         */
+        private static void registerPool(Engine engine, AlignedBufferPool pool) {
+            long bytes = Long.getLong("jaio.uring.registeredBytes", 4L << 20);
+            if (bytes <= 0 || !engine.registersBuffers()) {
+                return;
+            }
+            engine.registerBuffers(pool.reserveSlab(bytes));
+            pool.onClose(engine::unregisterBuffers);
+        }
+
+        /**
          * Builds the engine.
          *
          * @return the engine, running
@@ -419,6 +444,7 @@ public final class AioEngine implements AutoCloseable {
                 pool.close();
                 throw e;
             }
+            registerPool(built.engine(), pool);
             return new AioEngine(built.engine(), built.fallbackReason(), pool, queueDepth, threadName);
         }
     }

@@ -4,7 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import dev.jaio.internal.buffer.SizeClasses;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the garbage collector frees once nothing references it. A buffer the kernel is still writing into is
  * referenced by its request, so it stays allocated even if its owner released it or closed the pool;
  * {@link AsyncFile} therefore hands pool buffers to the kernel as they are, without staging.
+ *
+ * <p>The pool of an io_uring {@link AioEngine} also has a slab: one region, registered with each of the
+ * engine's rings, from which buffers of the pooled sizes are cut first, so that requests on them go to the
+ * kernel as {@code IORING_OP_READ_FIXED} and {@code WRITE_FIXED}. Buffers of the slab are never dropped
+ * (they go back to their class whatever {@code maxPerClass} says); once it is used up, buffers come from
+ * their own memory as in any pool.
  */
 public final class AlignedBufferPool implements AutoCloseable {
     private final int alignment;
@@ -30,6 +38,10 @@ public final class AlignedBufferPool implements AutoCloseable {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong allocatedBytes = new AtomicLong();
+    /** The slab buffers are cut from first, or null; see {@link #reserveSlab(long)}. */
+    private volatile MemorySegment slab;
+    private final AtomicLong slabUsed = new AtomicLong();
+    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
 
     /** A pool of 4096-aligned buffers up to 1 MiB, 64 idle per size. */
     public AlignedBufferPool() {
@@ -127,15 +139,70 @@ public final class AlignedBufferPool implements AutoCloseable {
         MemorySegment whole = classes.poll(cls);
         if (whole == null) {
             long classSize = classes.bytes(cls);
-            whole = Arena.ofAuto().allocate(classSize, alignment);
-            allocatedBytes.addAndGet(classSize);
+            whole = carve(classSize);
+            if (whole == null) {
+                whole = Arena.ofAuto().allocate(classSize, alignment);
+                allocatedBytes.addAndGet(classSize);
+            }
         }
         return new Buffer(this, whole, whole.asSlice(0, size), cls);
     }
 
+    /** A piece of the slab of {@code classSize} bytes, or null when there is no slab or no room left in it. */
+    private MemorySegment carve(long classSize) {
+        MemorySegment s = slab;
+        if (s == null) {
+            return null;
+        }
+        while (true) {
+            long used = slabUsed.get();
+            // Every piece is a power of two of at least the alignment, so each offset stays aligned.
+            if (used + classSize > s.byteSize()) {
+                return null;
+            }
+            if (slabUsed.compareAndSet(used, used + classSize)) {
+                return s.asSlice(used, classSize);
+            }
+        }
+    }
+
+    private boolean inSlab(MemorySegment whole) {
+        MemorySegment s = slab;
+        return s != null && whole.address() >= s.address() && whole.address() < s.address() + s.byteSize();
+    }
+
+    /**
+     * Gives the pool a slab of {@code bytes} (rounded up to the alignment) to cut buffers from first, and
+     * returns it; a second call returns the first slab. The slab is memory of an automatic arena: the
+     * garbage collector frees it once neither the pool, nor a buffer, nor whoever registered it (an io_uring
+     * engine) references it.
+     */
+    MemorySegment reserveSlab(long bytes) {
+        synchronized (closeHooks) {
+            if (slab == null) {
+                long size = (bytes + alignment - 1) / alignment * alignment;
+                slab = Arena.ofAuto().allocate(size, Math.max(alignment, 4096));
+                allocatedBytes.addAndGet(size);
+            }
+            return slab;
+        }
+    }
+
+    /** Runs {@code hook} once when the pool is closed (at once if it is), e.g. to unregister its slab. */
+    void onClose(Runnable hook) {
+        closeHooks.add(hook);
+        if (closed.get() && closeHooks.remove(hook)) {
+            hook.run();
+        }
+    }
+
     private void giveBack(Buffer buffer) {
         if (buffer.sizeClass >= 0 && !closed.get()) {
-            classes.offer(buffer.sizeClass, buffer.whole); // a buffer not kept is freed by the garbage collector
+            if (inSlab(buffer.whole)) {
+                classes.keep(buffer.sizeClass, buffer.whole); // slab memory is never freed apart: keep it in use
+            } else {
+                classes.offer(buffer.sizeClass, buffer.whole); // a buffer not kept is freed by the garbage collector
+            }
         }
         releaseOutstanding();
     }
@@ -152,6 +219,11 @@ public final class AlignedBufferPool implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             classes.clear();
+            for (Runnable hook : closeHooks) {
+                if (closeHooks.remove(hook)) {
+                    hook.run();
+                }
+            }
         }
     }
 

@@ -111,6 +111,8 @@ public final class IoUring implements AutoCloseable {
     public static final int ENTER_SQ_WAIT = 1 << 2;
     /** {@code IORING_ENTER_EXT_ARG}: the argument is a {@code struct io_uring_getevents_arg}. */
     public static final int ENTER_EXT_ARG = 1 << 3;
+    /** {@code IORING_ENTER_REGISTERED_RING}: the descriptor argument is an index of {@link #registerRingFd()}. */
+    public static final int ENTER_REGISTERED_RING = 1 << 4;
 
     /** {@code IORING_SQ_NEED_WAKEUP}: the SQPOLL thread sleeps. */
     static final int SQ_NEED_WAKEUP = 1;
@@ -125,6 +127,12 @@ public final class IoUring implements AutoCloseable {
     static final int UNREGISTER_FILES = 3;
     static final int REGISTER_EVENTFD = 4;
     static final int UNREGISTER_EVENTFD = 5;
+    static final int REGISTER_RING_FDS = 20;
+    static final int UNREGISTER_RING_FDS = 21;
+    /** {@code IO_RINGFD_REG_MAX}: slots per thread for registered ring descriptors. */
+    static final int RING_FD_SLOTS = 16;
+    /** {@code struct io_uring_rsrc_update}: {@code __u32 offset; __u32 resv; __u64 data;}. */
+    private static final long RSRC_UPDATE_SIZE = 16;
 
     static final long OFF_SQ_RING = 0L;
     static final long OFF_CQ_RING = 0x8000000L;
@@ -193,6 +201,13 @@ public final class IoUring implements AutoCloseable {
     private int sqHeadCache;
     // Reaper's state.
     private int cqHeadLocal;
+
+    /** The index of {@link #registerRingFd()}, -1 when none; valid only on {@link #ringFdThread}. */
+    private volatile int ringFdIndex = -1;
+    /** The thread that registered the ring descriptor: the index means this ring only in its task. */
+    private volatile Thread ringFdThread;
+    /** io_uring_enter calls made with {@link #ENTER_REGISTERED_RING}. */
+    private volatile long registeredEnters;
 
     /** Requests the kernel took, and completions reaped that end a request (no {@code F_MORE}). */
     private volatile long submittedTotal;
@@ -527,7 +542,10 @@ public final class IoUring implements AutoCloseable {
     /** io_uring_enter(2) with no wait argument, EINTR retried; throws on any other error. */
     private long enter(int toSubmit, int minComplete, int flags) throws AioException {
         while (true) {
-            long ret = UringSyscalls.ioUringEnter(fd, toSubmit, minComplete, flags, 0, 0);
+            int index = enterIndex();
+            long ret = index >= 0
+                    ? UringSyscalls.ioUringEnter(index, toSubmit, minComplete, flags | ENTER_REGISTERED_RING, 0, 0)
+                    : UringSyscalls.ioUringEnter(fd, toSubmit, minComplete, flags, 0, 0);
             if (ret >= 0) {
                 return ret;
             }
@@ -650,10 +668,27 @@ public final class IoUring implements AutoCloseable {
         arg.set(JAVA_LONG, ARG_TS, ts.address());
         ts.set(JAVA_LONG, 0, nanos / 1_000_000_000L);
         ts.set(JAVA_LONG, 8, nanos % 1_000_000_000L);
-        long ret = UringSyscalls.ioUringEnter(fd, toSubmit, minComplete, ENTER_GETEVENTS | ENTER_EXT_ARG,
-                arg.address(), GETEVENTS_ARG_SIZE);
+        int index = enterIndex();
+        long ret = index >= 0
+                ? UringSyscalls.ioUringEnter(index, toSubmit, minComplete,
+                        ENTER_GETEVENTS | ENTER_EXT_ARG | ENTER_REGISTERED_RING, arg.address(), GETEVENTS_ARG_SIZE)
+                : UringSyscalls.ioUringEnter(fd, toSubmit, minComplete, ENTER_GETEVENTS | ENTER_EXT_ARG,
+                        arg.address(), GETEVENTS_ARG_SIZE);
         Reference.reachabilityFence(arg);
         return ret;
+    }
+
+    /**
+     * The registered index to enter with, or -1 for the descriptor: the index names this ring only in the
+     * task that registered it, so any other thread enters with the descriptor.
+     */
+    private int enterIndex() {
+        int index = ringFdIndex;
+        if (index < 0 || ringFdThread != Thread.currentThread()) {
+            return -1;
+        }
+        registeredEnters++;
+        return index;
     }
 
     /** Copies up to {@code max} ready completions into {@code into} at {@code at}, and advances the CQ head. */
@@ -856,6 +891,117 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * {@code io_uring_register_ring_fd}: registers the ring's descriptor with the calling thread
+     * ({@code IORING_REGISTER_RING_FDS}), in the first free slot, so that this thread's later
+     * io_uring_enter calls pass the slot's index with {@link #ENTER_REGISTERED_RING} and the kernel skips
+     * the descriptor lookup. Other threads go on entering with the descriptor.
+     *
+     * @return the slot's index, 0 to 15
+     * @throws IllegalStateException if the calling thread is virtual (the kernel keeps the slots per
+     *                               task, and a virtual thread moves between carriers), or a descriptor of
+     *                               this ring is registered already
+     * @throws AioException          EBUSY (the thread's 16 slots are taken), EINVAL (a kernel before 5.18),
+     *                               EBADF once closed
+     */
+    public int registerRingFd() throws AioException {
+        return registerRingFd(-1);
+    }
+
+    /**
+     * As {@link #registerRingFd()}, in a given slot of the calling thread's table.
+     *
+     * @param slot the slot, 0 to 15, or -1 for the first free one
+     * @return the slot's index
+     * @throws IllegalStateException as {@link #registerRingFd()}
+     * @throws AioException          EINVAL (a slot outside 0 to 15), EBUSY (the slot is taken), EBADF once
+     *                               closed
+     */
+    public int registerRingFd(int slot) throws AioException {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a ring descriptor is registered per kernel task, which a virtual thread "
+                    + "is not: call registerRingFd on a platform thread: thread=" + Thread.currentThread());
+        }
+        if (ringFdIndex >= 0) {
+            throw new IllegalStateException("this ring's descriptor is registered already: index=" + ringFdIndex);
+        }
+        acquire("io_uring_register");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment update = arena.allocate(RSRC_UPDATE_SIZE, 8);
+            update.set(JAVA_INT, 0, slot);       // offset: -1 (0xFFFFFFFF) asks for any free slot
+            update.set(JAVA_LONG, 8, fd);        // data: the ring's descriptor
+            long ret = UringSyscalls.ioUringRegister(fd, REGISTER_RING_FDS, update.address(), 1);
+            if (ret < 0) {
+                throw error("io_uring_register", ret);
+            }
+            if (ret != 1) {
+                throw new IllegalStateException("IORING_REGISTER_RING_FDS registered none: ret=" + ret);
+            }
+            int index = update.get(JAVA_INT, 0);
+            ringFdThread = Thread.currentThread();
+            ringFdIndex = index;
+            return index;
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * {@code io_uring_unregister_ring_fd}: frees the slot of {@link #registerRingFd()}; later enters use
+     * the descriptor. Does nothing when no descriptor is registered.
+     *
+     * @throws IllegalStateException if called on another thread than the one that registered (the slot
+     *                               is in that thread's table)
+     * @throws AioException          EBADF once closed
+     */
+    public void unregisterRingFd() throws AioException {
+        acquire("io_uring_register");
+        try {
+            unregisterRingFdLocked();
+        } finally {
+            release();
+        }
+    }
+
+    private void unregisterRingFdLocked() throws AioException {
+        int index = ringFdIndex;
+        if (index < 0) {
+            return;
+        }
+        if (ringFdThread != Thread.currentThread()) {
+            throw new IllegalStateException("the ring descriptor is registered in the table of another thread, "
+                    + "which alone can unregister it: thread=" + ringFdThread);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment update = arena.allocate(RSRC_UPDATE_SIZE, 8);
+            update.set(JAVA_INT, 0, index);
+            long ret = UringSyscalls.ioUringRegister(fd, UNREGISTER_RING_FDS, update.address(), 1);
+            if (ret < 0) {
+                throw error("io_uring_register", ret);
+            }
+            ringFdIndex = -1;
+            ringFdThread = null;
+        }
+    }
+
+    /**
+     * The slot of {@link #registerRingFd()}, or -1 when the descriptor is not registered.
+     *
+     * @return the index
+     */
+    public int registeredRingFd() {
+        return ringFdIndex;
+    }
+
+    /**
+     * How many io_uring_enter calls passed the registered index instead of the descriptor.
+     *
+     * @return the count
+     */
+    public long registeredRingEnters() {
+        return registeredEnters;
+    }
+
+    /**
      * {@code io_uring_register_eventfd}: the kernel adds 1 to the eventfd ({@code dev.jaio.aio.EventFd})
      * for completions it posts, so that an event loop can wait for them with poll or epoll.
      *
@@ -898,7 +1044,9 @@ public final class IoUring implements AutoCloseable {
      * Closes the ring: waits for calls in progress on other threads (a waiting {@link #getCqes} returns
      * within 100 ms), unmaps the rings and closes the descriptor, once. The kernel cancels what is in
      * flight as it tears the ring down. Idempotent; every later call throws {@link AioException} with
-     * {@code EBADF}.
+     * {@code EBADF}. A descriptor registered with {@link #registerRingFd()} is unregistered when the
+     * registering thread closes; closed on another thread, the kernel keeps the ring until the
+     * registering thread exits or calls {@link #unregisterRingFd()} before.
      */
     @Override
     public void close() {
@@ -906,6 +1054,15 @@ public final class IoUring implements AutoCloseable {
             if (!guard.closeAndAwait()) {
                 return;
             }
+            if (ringFdIndex >= 0 && ringFdThread == Thread.currentThread()) {
+                // The slot holds a reference to the ring's file: free it, or the ring lives as long as the thread.
+                try {
+                    unregisterRingFdLocked();
+                } catch (AioException e) {
+                    // Only the kernel's EINVAL for a bad index is possible, and the index came from it.
+                }
+            }
+            ringFdIndex = -1;
             if (inFlight() > 0) {
                 resources.retainForever();
             } else {

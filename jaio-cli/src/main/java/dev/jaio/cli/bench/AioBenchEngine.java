@@ -5,6 +5,8 @@ import dev.jaio.AsyncFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiConsumer;
 
@@ -14,7 +16,9 @@ import java.util.function.BiConsumer;
  * each completion records itself and issues the slot's next request through {@link AsyncFile}, so
  * {@code iodepth} requests stay in flight and the engine batches the refills into its io_submit calls.
  * {@code --ioengine=uring} is the same on an engine in {@link AioEngine.Mode#IO_URING} mode, whose loop
- * gathers a turn's refills into one io_uring_enter that also waits.
+ * gathers a turn's refills into one io_uring_enter that also waits; its buffers come from the engine's
+ * {@link AioEngine#bufferPool()}, whose slab the engine registers with its ring, so that the reads and
+ * writes go in as {@code READ_FIXED}/{@code WRITE_FIXED} (a line on standard error says whether they did).
  */
 final class AioBenchEngine implements BenchEngine {
     private final AioEngine.Mode mode;
@@ -44,6 +48,8 @@ final class AioBenchEngine implements BenchEngine {
             Slot[] slots = new Slot[depth];
             for (int i = 0; i < depth; i++) {
                 MemorySegment buf = w.heapBuffers() ? MemorySegment.ofArray(new byte[w.blockSize()])
+                        : mode == AioEngine.Mode.IO_URING && align <= engine.bufferPool().alignment()
+                        ? engine.bufferPool().acquire(w.blockSize()).segment() // held for the job: never released
                         : arena.allocate(w.blockSize(), align);
                 JobContext.fillPattern(buf, i + 1L);
                 slots[i] = new Slot(job, file, buf, finished);
@@ -54,6 +60,10 @@ final class AioBenchEngine implements BenchEngine {
             finished.await();
             job.stats().engineStats(engine.stats());
             reportEngine(job, engine);
+            if (mode == AioEngine.Mode.IO_URING) {
+                System.err.println("jaio-uring: job=" + job.index() + " registered_buffers="
+                        + engine.registeredBuffersFallback().map(r -> "no (" + r + ")").orElse("yes"));
+            }
         }
     }
 
@@ -86,38 +96,68 @@ final class AioBenchEngine implements BenchEngine {
             this.finished = finished;
         }
 
+        /**
+         * Issues the slot's next request. A request the inline path finished before returning is handled in
+         * this loop rather than by a nested call from {@code whenComplete}: a warm cache would otherwise
+         * recurse once per request until the stack overflowed, and CompletableFuture would swallow the
+         * error with the slot's chain.
+         */
         void issueOrFinish() {
-            if (!job.control().tryIssue(System.nanoTime())) {
-                finished.countDown();
-                return;
-            }
-            reading = job.requests().nextIsRead();
-            position = job.requests().nextOffset();
-            issued = System.nanoTime();
-            try {
-                (reading ? file.read(buffer, position) : file.write(buffer, position)).whenComplete(this);
-            } catch (RuntimeException e) {
-                job.control().fail(e);
-                finished.countDown();
+            while (true) {
+                if (!job.control().tryIssue(System.nanoTime())) {
+                    finished.countDown();
+                    return;
+                }
+                reading = job.requests().nextIsRead();
+                position = job.requests().nextOffset();
+                issued = System.nanoTime();
+                CompletableFuture<Integer> f;
+                try {
+                    f = reading ? file.read(buffer, position) : file.write(buffer, position);
+                } catch (RuntimeException e) {
+                    job.control().fail(e);
+                    finished.countDown();
+                    return;
+                }
+                if (!f.isDone()) {
+                    f.whenComplete(this);
+                    return;
+                }
+                Integer result = null;
+                Throwable failure = null;
+                try {
+                    result = f.join();
+                } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                    failure = e.getCause() != null ? e.getCause() : e;
+                }
+                if (!record(result, failure, System.nanoTime())) {
+                    return;
+                }
             }
         }
 
         @Override
         public void accept(Integer result, Throwable failure) {
-            long now = System.nanoTime();
+            if (record(result, failure, System.nanoTime())) {
+                issueOrFinish();
+            }
+        }
+
+        /** Records a completion; false (and the slot finished) when it failed or was short. */
+        private boolean record(Integer result, Throwable failure, long now) {
             if (failure != null) {
                 job.control().fail(failure);
                 finished.countDown();
-                return;
+                return false;
             }
             if (result != buffer.byteSize()) {
                 job.control().fail(new IOException("short " + (reading ? "read" : "write") + ": expected="
                         + buffer.byteSize() + ", got=" + result + ", offset=" + position));
                 finished.countDown();
-                return;
+                return false;
             }
             job.stats().forCurrentThread().record(reading, result, issued, now, job.control().measuring(issued));
-            issueOrFinish();
+            return true;
         }
     }
 }

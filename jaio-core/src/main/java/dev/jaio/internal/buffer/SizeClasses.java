@@ -90,6 +90,18 @@ public final class SizeClasses {
         return false;
     }
 
+    /**
+     * Keeps {@code whole} idle in class {@code c} whatever the class's limit: for memory that is never
+     * freed apart from the rest (a piece of a slab), so dropping it would only lose it.
+     *
+     * @param c     the class
+     * @param whole the whole buffer, no longer in use
+     */
+    public void keep(int c, MemorySegment whole) {
+        idleCounts[c].incrementAndGet();
+        idle[c].offer(whole);
+    }
+
     /** Drops every idle buffer (for a pool whose memory the garbage collector frees). */
     public void clear() {
         for (int c = 0; c < idle.length; c++) {

@@ -59,6 +59,41 @@ public interface Engine {
     }
 
     /**
+     * Whether the backend can register memory with the kernel once (io_uring's registered buffers), so
+     * that requests on it skip the per-request page pinning.
+     *
+     * @return false unless the backend overrides {@link #registerBuffers}
+     */
+    default boolean registersBuffers() {
+        return false;
+    }
+
+    /**
+     * Registers {@code region} with the kernel for requests whose memory lies inside it. Failure is never
+     * an error: requests then go in as plain reads and writes, and {@link #registeredBuffersFallback()}
+     * says why.
+     *
+     * @param region memory that stays allocated until {@link #unregisterBuffers()} has returned
+     */
+    default void registerBuffers(java.lang.foreign.MemorySegment region) {
+    }
+
+    /**
+     * Stops using the registered region; the kernel lets go of it once no request uses it.
+     */
+    default void unregisterBuffers() {
+    }
+
+    /**
+     * Why requests on the registered region are plain reads and writes (the kernel's error), if they are.
+     *
+     * @return the reason, empty when registration worked or the backend does not register
+     */
+    default java.util.Optional<String> registeredBuffersFallback() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Stops accepting requests, aborts those not yet handed to the kernel, waits for those in the
      * kernel, and releases contexts and threads. Idempotent.
      */

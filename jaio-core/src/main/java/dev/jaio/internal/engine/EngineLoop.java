@@ -104,6 +104,11 @@ public abstract class EngineLoop implements Runnable {
      */
     public void offer(IoRequest r) {
         incoming.offer(r);
+        wakeIfAsleep();
+    }
+
+    /** Wakes the loop if it sleeps and this is another thread: after queueing work for it. */
+    protected final void wakeIfAsleep() {
         if (!isLoopThread() && sleeping.get() && sleeping.compareAndSet(true, false)) {
             wake();
         }

@@ -11,6 +11,7 @@ import dev.jaio.uring.IoUring;
 import dev.jaio.uring.IoUringParams;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The io_uring engine: one or more {@link UringLoop}s, each with its own ring and thread, behind the
@@ -22,6 +23,10 @@ import java.util.concurrent.ExecutionException;
  * <p>The rings are set up with {@code SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN} where the kernel has
  * them (6.1), else {@code SETUP_COOP_TASKRUN} (5.19), else none. The system property
  * {@code jaio.uring.setup} ({@code defer}, {@code coop}, {@code none}) picks one, for measurements.
+ *
+ * <p>Where the kernel has {@code FEAT_REG_REG_RING} (6.3), each loop registers its ring's descriptor with
+ * its own thread and enters with the index ({@code -Djaio.uring.ringFd=false} turns that off, for
+ * measurements); {@link #registerBuffers} registers memory for {@code READ_FIXED}/{@code WRITE_FIXED}.
  */
 public final class UringEngine extends LoopEngine<UringLoop> implements AutoCloseable {
     private static final int DEFER = IoUringParams.SETUP_SINGLE_ISSUER | IoUringParams.SETUP_DEFER_TASKRUN;
@@ -134,5 +139,117 @@ public final class UringEngine extends LoopEngine<UringLoop> implements AutoClos
      */
     public int setupFlags() {
         return loops()[0].ringSetupFlags();
+    }
+
+    /**
+     * Registers {@code region} with every ring as buffer 0 ({@code IORING_REGISTER_BUFFERS}), on each
+     * loop's thread, and returns once each ring has answered; from then on a read or write whose buffer lies
+     * inside the region goes in as {@code READ_FIXED} or {@code WRITE_FIXED}. A ring that refuses (ENOMEM
+     * past {@code RLIMIT_MEMLOCK}, EINVAL for a region over 1 GiB, ...) goes on with plain reads and
+     * writes, and {@link #fixedBuffersFallback()} says why: the caller never sees the error.
+     *
+     * <p>The rings keep {@code region} reachable while it is registered and while requests using it are in
+     * the kernel, so it must be memory that only the garbage collector frees (an automatic arena).
+     *
+     * @param region the memory to register
+     */
+    @Override
+    public void registerBuffers(java.lang.foreign.MemorySegment region) {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> done = new java.util.ArrayList<>();
+        for (UringLoop l : loops()) {
+            done.add(l.registerBuffers(region));
+        }
+        for (java.util.concurrent.CompletableFuture<Void> f : done) {
+            try {
+                f.get(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // The loop stopped meanwhile: it registers nothing more.
+            }
+        }
+    }
+
+    /**
+     * Stops fixed requests and unregisters the region from every ring once no request using it is in the
+     * kernel; returns at once.
+     */
+    @Override
+    public void unregisterBuffers() {
+        for (UringLoop l : loops()) {
+            l.unregisterBuffers();
+        }
+    }
+
+    /**
+     * Why reads and writes do not go in as fixed requests on some ring, or empty when every ring has the
+     * region registered (or none was given).
+     *
+     * @return the reason, with the kernel's error
+     */
+    @Override
+    public boolean registersBuffers() {
+        return true;
+    }
+
+    @Override
+    public java.util.Optional<String> registeredBuffersFallback() {
+        return fixedBuffersFallback();
+    }
+
+    /**
+     * As {@link #registeredBuffersFallback()}.
+     *
+     * @return the reason, with the kernel's error
+     */
+    public java.util.Optional<String> fixedBuffersFallback() {
+        for (UringLoop l : loops()) {
+            String reason = l.fixedBuffersFallback();
+            if (reason != null) {
+                return java.util.Optional.of(reason);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Requests that went into the kernel as {@code READ_FIXED} or {@code WRITE_FIXED}, across the rings.
+     *
+     * @return the count
+     */
+    public long fixedRequests() {
+        long n = 0;
+        for (UringLoop l : loops()) {
+            n += l.fixedRequests();
+        }
+        return n;
+    }
+
+    /**
+     * How many rings have the region of {@link #registerBuffers} registered now.
+     *
+     * @return the count, 0 to the number of rings
+     */
+    public int ringsWithBuffersRegistered() {
+        int n = 0;
+        for (UringLoop l : loops()) {
+            n += l.buffersRegistered() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * io_uring_enter calls that passed a registered ring index ({@code IORING_ENTER_REGISTERED_RING})
+     * instead of the descriptor, across the rings; 0 where the kernel lacks {@code FEAT_REG_REG_RING}.
+     *
+     * @return the count
+     */
+    public long registeredRingEnters() {
+        long n = 0;
+        for (UringLoop l : loops()) {
+            n += l.registeredRingEnters();
+        }
+        return n;
     }
 }

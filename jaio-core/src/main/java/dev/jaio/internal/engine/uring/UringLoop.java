@@ -2,6 +2,7 @@ package dev.jaio.internal.engine.uring;
 
 import dev.jaio.internal.engine.Completer;
 import dev.jaio.internal.engine.EngineLoop;
+import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.engine.KernelCalls;
 
@@ -18,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One io_uring and the thread that drives it: it moves requests from an incoming queue into SQEs and
@@ -41,6 +43,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Counting keeps the CQ from overflowing: at most {@code depth} requests plus the wake-up read are in
  * the kernel, and the CQ holds at least that many; a request holds its slot, and stays reachable from
  * its slot with the buffer it names, until its CQE is reaped.
+ *
+ * <p>Registered memory: a region given with {@link #registerBuffers} is registered (on this thread, as
+ * {@code SINGLE_ISSUER} wants) as buffer 0, and a read or write whose buffer lies inside it goes in as
+ * {@code READ_FIXED} or {@code WRITE_FIXED}. When registration fails the requests go in as plain reads
+ * and writes and {@link #fixedBuffersFallback()} says why. Unregistering waits until no fixed request is
+ * in the kernel (or in the SQ). Where the kernel has {@code FEAT_REG_REG_RING}, the loop also registers
+ * the ring's descriptor with its thread and enters with the index.
  */
 final class UringLoop extends EngineLoop {
     private static final long WAKE_TOKEN = -1L;
@@ -66,12 +75,111 @@ final class UringLoop extends EngineLoop {
     private volatile long enterCalls;
     private volatile long waits;
     private volatile long cqesReaped;
+    /** Work for the loop thread from other threads (registration), run at the start of a turn. */
+    private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
+    /** The registered region's bounds (loop thread only); both 0 when fixed requests are off. */
+    private long fixedBase;
+    private long fixedEnd;
+    /** Written by the loop thread only; volatile for {@link #buffersRegistered()}. */
+    private volatile boolean buffersRegistered;
+    private boolean unregisterPending;
+    private boolean[] fixedSlot;
+    /** Fixed requests filled and not yet completed. */
+    private int fixedInKernel;
+    private volatile long fixedRequests;
+    private volatile String fixedFallback;
 
     UringLoop(UringEngine engine, int depth, int setupFlags, String name) throws AioException {
         // Blocking: a READ on a non-blocking eventfd would complete at once with -EAGAIN instead of waiting.
         super(engine, depth, name, EventFd.EFD_CLOEXEC);
         this.setupFlags = setupFlags;
         this.wakeBuffer = arena.allocate(8, 8);
+    }
+
+    /**
+     * Registers {@code region} with this loop's ring, on its thread; the future completes once done, or
+     * once it failed, the reason then being {@link #fixedBuffersFallback()}.
+     */
+    CompletableFuture<Void> registerBuffers(MemorySegment region) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runOnLoop(() -> {
+            try {
+                if (!buffersRegistered && !unregisterPending) {
+                    ring.registerBuffers(region);
+                    buffersRegistered = true;
+                    fixedBase = region.address();
+                    fixedEnd = region.address() + region.byteSize();
+                    fixedFallback = null;
+                }
+            } catch (AioException | RuntimeException e) {
+                fixedFallback = "registering " + region.byteSize() + " bytes with the ring failed, so reads and "
+                        + "writes of pool buffers go in as plain READ/WRITE: " + e.getMessage();
+            } finally {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** Stops fixed requests at once and unregisters the region once none is in the kernel. */
+    void unregisterBuffers() {
+        runOnLoop(() -> {
+            fixedBase = 0;
+            fixedEnd = 0;
+            if (buffersRegistered) {
+                unregisterPending = true;
+                unregisterWhenDrained();
+            }
+        });
+    }
+
+    private void unregisterWhenDrained() {
+        if (unregisterPending && fixedInKernel == 0 && !ring.isClosed()) {
+            unregisterPending = false;
+            buffersRegistered = false;
+            try {
+                ring.unregisterBuffers();
+            } catch (AioException e) {
+                // ENXIO (none registered) is the only answer left: nothing is registered either way.
+            }
+        }
+    }
+
+    private void runOnLoop(Runnable task) {
+        control.offer(task);
+        if (!thread().isAlive() && ready.isDone()) {
+            runControl(); // the loop is gone: the tasks see a closed ring and say so
+            return;
+        }
+        wakeIfAsleep();
+    }
+
+    private void runControl() {
+        Runnable t;
+        while ((t = control.poll()) != null) {
+            t.run();
+        }
+    }
+
+    /** Why requests do not go in as fixed ones, or null when they do (or nothing was registered). */
+    String fixedBuffersFallback() {
+        return fixedFallback;
+    }
+
+    /** Whether the region is registered with the ring now. */
+    boolean buffersRegistered() {
+        return buffersRegistered;
+    }
+
+    /** io_uring_enter calls that passed the registered ring index (0 once the ring is gone). */
+    long registeredRingEnters() {
+        IoUring r = ring;
+        return r == null ? 0 : r.registeredRingEnters();
+    }
+
+    /** Requests that went in as READ_FIXED or WRITE_FIXED. */
+    long fixedRequests() {
+        return fixedRequests;
     }
 
     /** The ring's setup flags, once {@link #ready} has completed. */
@@ -85,6 +193,15 @@ final class UringLoop extends EngineLoop {
             ring = setup(depth, setupFlags);
             cqes = CqeArray.allocate(arena, ring.cqEntries());
             unsubmitted = new int[depth + 1];
+            fixedSlot = new boolean[depth];
+            if ((ring.features() & IoUring.FEAT_REG_REG_RING) != 0
+                    && !"false".equals(System.getProperty("jaio.uring.ringFd"))) {
+                try {
+                    ring.registerRingFd(); // this thread alone enters the ring: skip the descriptor lookup
+                } catch (AioException | IllegalStateException e) {
+                    // The descriptor works as well, a little slower: go on with it.
+                }
+            }
         } catch (Throwable t) {
             wakeup.close();
             arena.close();
@@ -100,7 +217,16 @@ final class UringLoop extends EngineLoop {
             failUnsubmitted(t);
             died(t);
         } finally {
+            if (buffersRegistered && clean) {
+                try {
+                    ring.unregisterBuffers(); // nothing is in the kernel any more
+                } catch (AioException e) {
+                    // Closing the ring unregisters them as well.
+                }
+                buffersRegistered = false;
+            }
             ring.close();
+            runControl();
             wakeup.close();
             if (clean) {
                 arena.close();
@@ -131,6 +257,8 @@ final class UringLoop extends EngineLoop {
 
     private void loop() throws AioException {
         while (true) {
+            runControl();
+            unregisterWhenDrained();
             drainIncoming();
             fill();
             int n = ring.cqReady() > 0 ? ring.getCqes(0, cqes, 0L) : 0;
@@ -143,7 +271,7 @@ final class UringLoop extends EngineLoop {
                 break;
             }
             sleeping(true);
-            if (hasIncoming() || (stopping() && !pending.isEmpty())) {
+            if (hasIncoming() || !control.isEmpty() || (stopping() && !pending.isEmpty())) {
                 sleeping(false);
                 submit();
                 continue;
@@ -188,7 +316,14 @@ final class UringLoop extends EngineLoop {
             }
             Sqe sqe = nextSqe();
             int slot = occupy(r);
-            prep(sqe, r).userData(slot);
+            if (isFixed(r)) {
+                prepFixed(sqe, r).userData(slot);
+                fixedSlot[slot] = true;
+                fixedInKernel++;
+                fixedRequests++;
+            } else {
+                prep(sqe, r).userData(slot);
+            }
             inKernel++;
             pushUnsubmitted(slot);
         }
@@ -219,6 +354,25 @@ final class UringLoop extends EngineLoop {
             case FSYNC -> sqe.prepFsync(r.fd, 0);
             case FDSYNC -> sqe.prepFsync(r.fd, Sqe.FSYNC_DATASYNC);
         };
+    }
+
+    /** Whether {@code r} is a read or write whose buffer lies inside the registered region. */
+    private boolean isFixed(IoRequest r) {
+        if (fixedEnd == 0 || (r.op != IoOp.READ && r.op != IoOp.WRITE)) {
+            return false;
+        }
+        long address = r.buffer.address();
+        return address >= fixedBase && address + Math.min(r.length, MAX_RW) <= fixedEnd;
+    }
+
+    private static Sqe prepFixed(Sqe sqe, IoRequest r) {
+        int flags = r.rwFlags & ~Iocb.RWF_NOWAIT;
+        int len = (int) Math.min(r.length, MAX_RW);
+        // prepRead/prepWrite with the opcode changed: the same fields as prepReadFixed, without a slice per request.
+        Sqe s = r.op == IoOp.READ
+                ? sqe.prepRead(r.fd, r.buffer.address(), len, r.position).opcode(Sqe.OP_READ_FIXED)
+                : sqe.prepWrite(r.fd, r.buffer.address(), len, r.position).opcode(Sqe.OP_WRITE_FIXED);
+        return s.bufIndex(0).rwFlags(flags);
     }
 
     private void pushUnsubmitted(int slot) {
@@ -280,7 +434,12 @@ final class UringLoop extends EngineLoop {
                 wakeArmed = false; // filled again with the next turn, unless the loop is stopping
                 continue;
             }
-            IoRequest r = release((int) data);
+            int slot = (int) data;
+            IoRequest r = release(slot);
+            if (fixedSlot[slot]) {
+                fixedSlot[slot] = false;
+                fixedInKernel--;
+            }
             inKernel--;
             completer.finish(r, res, true);
         }
