@@ -70,6 +70,10 @@ public final class IoVec {
      * Moves past {@code n} bytes transferred from entry {@code first} on, in place: entries used up are
      * skipped and the one partly used is shortened from the front.
      *
+     * @param iovecs the {@code struct iovec} array
+     * @param first  the first entry not yet used up
+     * @param count  the number of entries
+     * @param n      the bytes the last call transferred
      * @return the index of the first entry with bytes left ({@code count} when none has)
      */
     public static int advance(MemorySegment iovecs, int first, int count, long n) {
