@@ -24,6 +24,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export JAIO_BENCH_DIR="$root/bench"
 dir=/tmp
 size=1G
 runtime=5
@@ -153,64 +154,16 @@ if [ "$uring" = 1 ]; then
   fi
 
   python3 - "$out" "$rounds" $depths <<'PY'
-import json, math, os, re, statistics, sys
+import os, sys
 out, rounds, depths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-NAN = float("nan")
+sys.path.insert(0, os.environ["JAIO_BENCH_DIR"])
+from fio_results import Results
 
-def metrics(path):
-    with open(path) as f:
-        jobs = json.load(f)["jobs"]
-    ios = iops = bw = cpu_ms = 0.0
-    for j in jobs:
-        for d in ("read", "write"):
-            ios += j[d]["total_ios"]; iops += j[d]["iops"]; bw += j[d]["bw"] * 1024.0
-        runtime_ms = j.get("job_runtime") or j["read"]["runtime"] or j["elapsed"] * 1000
-        cpu_ms += (j["usr_cpu"] + j["sys_cpu"]) / 100.0 * runtime_ms
-    d = jobs[0]["read"]
-    pct = lambda k: d.get(k, {}).get("percentile", {}).get("50.000000", NAN) / 1000.0
-    return {"iops": iops, "bw": bw, "ios_per_cpu_ms": ios / cpu_ms if cpu_ms else NAN,
-            "lat_p50_us": pct("lat_ns"), "cpu_pct": sum(j["usr_cpu"] + j["sys_cpu"] for j in jobs)}
-
-missing = []
-def runs(name, tool):
-    got = {}
-    for r in range(1, rounds + 1):
-        p = os.path.join(out, f"{name}.r{r}.{tool}.json")
-        if os.path.exists(p):
-            got[r] = metrics(p)
-    if not got:
-        missing.append(f"{name} {tool}: no run")
-    elif len(got) < rounds:
-        missing.append(f"{name} {tool}: {rounds - len(got)} of {rounds} runs missing (failed or not run)")
-    return got
-
-def med(rs, key):
-    v = [x[key] for x in rs.values() if not math.isnan(x[key])]
-    return statistics.median(v) if v else NAN
-
-def fmt(v):
-    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}"
-
-table, bars, info = [], [], []
-def row(name, tool, label):
-    rs = runs(name, tool)
-    if rs:
-        table.append((name, label, {k: med(rs, k) for k in ("iops", "bw", "lat_p50_us", "cpu_pct", "ios_per_cpu_ms")}))
-
+R = Results(out, rounds)
+row, has, missing, table, bars, info = R.row, R.has, R.missing, R.table, R.bars, R.info
+AT_LEAST_1 = lambda r: r >= 1.0
 def compare(label, name, a_tool, b_tool, key, kind):
-    """Ratio of medians, and the spread of the per-round ratios (both tools of the same round)."""
-    a, b = runs(name, a_tool), runs(name, b_tool)
-    ma, mb = med(a, key), med(b, key)
-    ratio = ma / mb if ma and mb else NAN
-    per = [a[r][key] / b[r][key] for r in a if r in b and a[r][key] and b[r][key]]
-    spread = f"{min(per):.2f}-{max(per):.2f}" if per else "n/a"
-    if kind == "bar":
-        bars.append((label, fmt(ratio), spread, ">= 1.00", "PASS" if ratio >= 1.0 else "MISS"))
-    else:
-        info.append((label, fmt(ratio), spread, "-", "info"))
-
-def has(name, tool):
-    return any(os.path.exists(os.path.join(out, f"{name}.r{r}.{tool}.json")) for r in range(1, rounds + 1))
+    R.compare(label, name, a_tool, key, ">= 1.00" if kind == "bar" else "-", AT_LEAST_1, b_tool=b_tool, kind=kind)
 
 for d in depths:
     n = f"uring-randread-4k-qd{d}"
@@ -350,45 +303,13 @@ fi
 fi
 
 python3 - "$out" "$rounds" $depths <<'PY'
-import json, math, os, re, statistics, sys
+import json, math, os, re, sys
 out, rounds, depths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-NAN = float("nan")
+sys.path.insert(0, os.environ["JAIO_BENCH_DIR"])
+from fio_results import NAN, Results, fmt, med
 
-def metrics(path):
-    """Sums over jobs and over reads and writes, as fio's group reporting would."""
-    with open(path) as f:
-        jobs = json.load(f)["jobs"]
-    ios = iops = bw = cpu_ms = 0.0
-    for j in jobs:
-        for d in ("read", "write"):
-            ios += j[d]["total_ios"]; iops += j[d]["iops"]; bw += j[d]["bw"] * 1024.0
-        runtime_ms = j.get("job_runtime") or j["read"]["runtime"] or j["elapsed"] * 1000
-        cpu_ms += (j["usr_cpu"] + j["sys_cpu"]) / 100.0 * runtime_ms
-    first = jobs[0]
-    d = first["read"] if first["read"]["total_ios"] else first["write"]
-    pct = lambda k: d.get(k, {}).get("percentile", {}).get("50.000000", NAN) / 1000.0
-    return {"iops": iops, "bw": bw, "ios_per_cpu_ms": ios / cpu_ms if cpu_ms else NAN,
-            "lat_p50_us": pct("lat_ns"), "clat_p50_us": pct("clat_ns"),
-            # fio: each job's own process; jaio: its jobs share the process's CPU evenly. Summed, both
-            # are the whole CPU the tool used.
-            "cpu_pct": sum(j["usr_cpu"] + j["sys_cpu"] for j in jobs)}
-
-missing = []
-def runs(name, tool):
-    got = {}
-    for r in range(1, rounds + 1):
-        p = os.path.join(out, f"{name}.r{r}.{tool}.json")
-        if os.path.exists(p):
-            got[r] = metrics(p)
-    if not got:
-        missing.append(f"{name} {tool}: no run")
-    elif len(got) < rounds:
-        missing.append(f"{name} {tool}: {rounds - len(got)} of {rounds} runs missing (failed or not run)")
-    return got
-
-def med(rs, key):
-    v = [x[key] for x in rs.values() if not math.isnan(x[key])]
-    return statistics.median(v) if v else NAN
+R = Results(out, rounds)
+runs, row, compare, missing, table, bars, info = R.runs, R.row, R.compare, R.missing, R.table, R.bars, R.info
 
 def submits(name, tool):
     """io_submit calls per I/O over every kept run, from the jaio-engine lines on stderr."""
@@ -416,26 +337,6 @@ def fio_submits():
         # That run has no ramp, so its total_ios are every I/O whose io_submit strace counted.
         ios = sum(x[d]["total_ios"] for x in json.load(fh)["jobs"] for d in ("read", "write"))
     return calls / ios if ios else NAN
-
-table, bars, info = [], [], []
-def fmt(v, unit=""):
-    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}{unit}"
-
-def compare(label, name, a_tool, key, target, ok, b_name=None, b_tool="fio", invert=False, kind="bar"):
-    """Ratio of medians, and the spread of the per-round ratios."""
-    a, b = runs(name, a_tool), runs(b_name or name, b_tool)
-    ma, mb = med(a, key), med(b, key)
-    ratio = (mb / ma if invert else ma / mb) if ma and mb else NAN
-    per = [(b[r][key] / a[r][key] if invert else a[r][key] / b[r][key]) for r in a if r in b and a[r][key] and b[r][key]]
-    spread = f"{min(per):.2f}-{max(per):.2f}" if per else "n/a"
-    row = (label, fmt(ratio), spread, target, ("PASS" if ok(ratio) else "MISS") if kind == "bar" else "info")
-    (bars if kind == "bar" else info).append(row)
-    return ratio
-
-def row(name, tool, label=None):
-    rs = runs(name, tool)
-    if rs:
-        table.append((name, label or tool, {k: med(rs, k) for k in ("iops", "bw", "lat_p50_us", "clat_p50_us", "cpu_pct", "ios_per_cpu_ms")}))
 
 for d in depths:
     n = f"randread-4k-qd{d}"
