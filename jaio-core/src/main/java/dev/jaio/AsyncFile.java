@@ -520,8 +520,12 @@ public final class AsyncFile implements AutoCloseable {
         if (Objects.requireNonNull(dst, "dst").isReadOnly()) {
             throw new IllegalArgumentException("read-only buffer");
         }
-        MemorySegment seg = MemorySegment.ofBuffer(dst);
         checkPosition(position);
+        if (dst.hasArray() && inline.triesHeap(true, dst.remaining())) {
+            checkReadable();
+            return transferOrFuture(true, null, dst, position);
+        }
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
         checkFillable(seg);
         checkReadable();
         return transferOrFuture(true, seg, dst, position);
@@ -540,16 +544,23 @@ public final class AsyncFile implements AutoCloseable {
      * @throws NonWritableChannelException if the file was not opened for writing
      */
     public CompletableFuture<Integer> writeOrFuture(ByteBuffer src, long position) throws IOException {
-        MemorySegment seg = MemorySegment.ofBuffer(Objects.requireNonNull(src, "src"));
+        Objects.requireNonNull(src, "src");
         checkPosition(position);
         checkWritable();
-        return transferOrFuture(false, seg, src, position);
+        if (src.hasArray() && inline.triesHeap(false, src.remaining())) {
+            return transferOrFuture(false, null, src, position);
+        }
+        return transferOrFuture(false, MemorySegment.ofBuffer(src), src, position);
     }
 
     /** The inline attempt without a future, falling back to the engine for what would block. */
+    /**
+     * The inline attempt of {@link #readOrFuture} and {@link #writeOrFuture}; {@code buf} is null for a heap
+     * buffer the attempt copies to or from its array (no segment is made unless the engine gets the rest).
+     */
     private CompletableFuture<Integer> transferOrFuture(boolean read, MemorySegment buf, ByteBuffer bb,
                                                         long position) throws IOException {
-        if (!inline.tries(read, buf)) {
+        if (buf != null && !inline.tries(read, buf)) {
             return read ? readInto(buf, bb, position) : writeFrom(buf, bb, position);
         }
         if (!guard.tryAcquire()) {
@@ -560,7 +571,14 @@ public final class AsyncFile implements AutoCloseable {
         FileIoEvent jfr = JaioJfr.begin(read ? IoOp.READ : IoOp.WRITE);
         long r;
         try {
-            r = read ? inline.read(buf, position) : inline.write(buf, position);
+            if (buf != null) {
+                r = read ? inline.read(buf, position) : inline.write(buf, position);
+            } else {
+                byte[] array = bb.array();
+                int offset = bb.arrayOffset() + bb.position();
+                r = read ? inline.read(array, offset, bb.remaining(), position)
+                        : inline.write(array, offset, bb.remaining(), position);
+            }
         } catch (Throwable e) {
             // The caller's arena closed during the copy, or staging memory could not be had.
             finishInline(timed, start, true);
@@ -568,6 +586,9 @@ public final class AsyncFile implements AutoCloseable {
         }
         if (r >= 0 && (r & InlineIo.PARTIAL) != 0) {
             long prefix = r & ~InlineIo.PARTIAL;
+            if (buf == null) {
+                buf = MemorySegment.ofBuffer(bb);
+            }
             CompletableFuture<Integer> future = new CompletableFuture<>();
             toEngine(read, buf, bb, position, prefix,
                     prefix > 0 || (read ? inline.triesReads() : inline.triesWrites()), future);

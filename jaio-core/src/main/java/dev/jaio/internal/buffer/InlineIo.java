@@ -5,6 +5,7 @@ import dev.jaio.aio.IoVec;
 import dev.jaio.internal.linux.LibC;
 import dev.jaio.internal.linux.ThreadScratch;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.util.List;
 
@@ -15,9 +16,9 @@ import java.util.List;
  * system does not do {@code RWF_NOWAIT} ({@code EOPNOTSUPP}) for reads or for writes.
  *
  * <p>Memory it touches, only during the call: a buffer {@link KernelMemory#usableInline} accepts goes to
- * the kernel as it is; any other is copied through native memory held only for the call, the calling
- * platform thread's staging buffer (up to {@link ThreadScratch#STAGE_MAX}) or else the file's
- * {@link StagingPool}. The caller keeps the descriptor open during the call.
+ * the kernel as it is; any other is copied through native memory held only for the call, the staging
+ * buffer of the calling thread's scratch (its own, or for a virtual thread one borrowed for the call; up
+ * to {@link ThreadScratch#STAGE_MAX}) or else the file's {@link StagingPool}. The caller keeps the descriptor open during the call.
  *
  * <p>Each transfer answers the bytes moved when it is finished (all of them, or fewer at end of file, which
  * a follow-up {@code RWF_NOWAIT} read returning 0 confirms); {@code PARTIAL | n} when the kernel could do
@@ -112,6 +113,18 @@ public final class InlineIo {
     }
 
     /**
+     * Whether a single-buffer transfer of {@code length} bytes of a heap array is tried.
+     *
+     * @param read   whether it is a read
+     * @param length the bytes to transfer
+     * @return whether {@link #read(byte[], int, int, long)} or {@link #write(byte[], int, int, long)}
+     *         should be called for it
+     */
+    public boolean triesHeap(boolean read, int length) {
+        return (read ? reads : writes) && length <= StagingPool.CHUNK;
+    }
+
+    /**
      * Reads into {@code dst} from {@code position} with RWF_NOWAIT.
      *
      * @param dst      where the data goes
@@ -120,36 +133,65 @@ public final class InlineIo {
      */
     public long read(MemorySegment dst, long position) {
         long length = dst.byteSize();
-        boolean asIs = KernelMemory.usableInline(dst);
-        try (Stage stage = asIs ? null : new Stage(length)) {
-            MemorySegment mem = asIs ? dst : stage.segment;
-            long done = 0;
-            boolean partial = false;
-            while (done < length) {
-                long r = LibC.preadNowait(fd, mem, done, length - done, position + done);
-                if (r > 0) {
-                    done += r;
-                } else if (r == 0) {
-                    break; // end of file
-                } else if (r == NEG_EINTR) {
-                    continue;
-                } else if (r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
-                    if (r == NEG_EOPNOTSUPP) {
-                        reads = false;
-                    }
-                    partial = true;
-                    break;
-                } else if (done == 0) {
-                    return r;
-                } else {
-                    break; // what was read is the result; the error shows on the next read, as for pread
-                }
+        if (KernelMemory.usableInline(dst)) {
+            try (Stage stage = new Stage(0)) {
+                return readLoop(stage.scratch, dst, length, position);
             }
-            if (!asIs && done > 0) {
-                MemorySegment.copy(mem, 0, dst, 0, done);
-            }
-            return partial ? PARTIAL | done : done;
         }
+        try (Stage stage = new Stage(length)) {
+            long r = readLoop(stage.scratch, stage.segment, length, position);
+            long done = r < 0 ? 0 : r & ~PARTIAL;
+            if (done > 0) {
+                MemorySegment.copy(stage.segment, 0, dst, 0, done);
+            }
+            return r;
+        }
+    }
+
+    /**
+     * Reads into {@code length} bytes of a heap array from {@code offset}, as {@link #read(MemorySegment,
+     * long)} does a heap segment, with no segment made for the array.
+     *
+     * @param dst      the array
+     * @param offset   where in it the data goes
+     * @param length   how many bytes to read, at most {@link StagingPool#CHUNK}
+     * @param position the file position
+     * @return as the class documentation says
+     */
+    public long read(byte[] dst, int offset, int length, long position) {
+        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        try (Stage stage = new Stage(length)) {
+            long r = readLoop(stage.scratch, stage.segment, length, position);
+            long done = r < 0 ? 0 : r & ~PARTIAL;
+            if (done > 0) {
+                MemorySegment.copy(stage.segment, ValueLayout.JAVA_BYTE, 0, dst, offset, (int) done);
+            }
+            return r;
+        }
+    }
+
+    private long readLoop(ThreadScratch scratch, MemorySegment mem, long length, long position) {
+        long done = 0;
+        while (done < length) {
+            long r = LibC.preadNowait(scratch, fd, mem, done, length - done, position + done);
+            if (r > 0) {
+                done += r;
+            } else if (r == 0) {
+                break; // end of file
+            } else if (r == NEG_EINTR) {
+                continue;
+            } else if (r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                if (r == NEG_EOPNOTSUPP) {
+                    reads = false;
+                }
+                return PARTIAL | done;
+            } else if (done == 0) {
+                return r;
+            } else {
+                break; // what was read is the result; the error shows on the next read, as for pread
+            }
+        }
+        return done;
     }
 
     /**
@@ -161,32 +203,59 @@ public final class InlineIo {
      */
     public long write(MemorySegment src, long position) {
         long length = src.byteSize();
-        boolean asIs = KernelMemory.usableInline(src);
-        try (Stage stage = asIs ? null : new Stage(length)) {
-            MemorySegment mem = asIs ? src : stage.segment;
-            if (!asIs) {
-                MemorySegment.copy(src, 0, mem, 0, length);
+        if (KernelMemory.usableInline(src)) {
+            try (Stage stage = new Stage(0)) {
+                return writeLoop(stage.scratch, src, length, position);
             }
-            long done = 0;
-            while (done < length) {
-                long r = LibC.pwriteNowait(fd, mem, done, length - done, position + done);
-                if (r > 0) {
-                    done += r;
-                } else if (r == NEG_EINTR) {
-                    continue;
-                } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
-                    if (r == NEG_EOPNOTSUPP) {
-                        refuseWrites();
-                    }
-                    return PARTIAL | done;
-                } else if (done == 0) {
-                    return r;
-                } else {
-                    break; // what was written is the result; the error shows on the next write
-                }
-            }
-            return done;
         }
+        try (Stage stage = new Stage(length)) {
+            if (length > 0) {
+                MemorySegment.copy(src, 0, stage.segment, 0, length);
+            }
+            return writeLoop(stage.scratch, stage.segment, length, position);
+        }
+    }
+
+    /**
+     * Writes {@code length} bytes of a heap array from {@code offset}, as {@link #write(MemorySegment,
+     * long)} does a heap segment, with no segment made for the array.
+     *
+     * @param src      the array
+     * @param offset   where in it the data starts
+     * @param length   how many bytes to write, at most {@link StagingPool#CHUNK}
+     * @param position the file position
+     * @return as the class documentation says
+     */
+    public long write(byte[] src, int offset, int length, long position) {
+        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        try (Stage stage = new Stage(length)) {
+            if (length > 0) {
+                MemorySegment.copy(src, offset, stage.segment, ValueLayout.JAVA_BYTE, 0, length);
+            }
+            return writeLoop(stage.scratch, stage.segment, length, position);
+        }
+    }
+
+    private long writeLoop(ThreadScratch scratch, MemorySegment mem, long length, long position) {
+        long done = 0;
+        while (done < length) {
+            long r = LibC.pwriteNowait(scratch, fd, mem, done, length - done, position + done);
+            if (r > 0) {
+                done += r;
+            } else if (r == NEG_EINTR) {
+                continue;
+            } else if (r == 0 || r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
+                if (r == NEG_EOPNOTSUPP) {
+                    refuseWrites();
+                }
+                return PARTIAL | done;
+            } else if (done == 0) {
+                return r;
+            } else {
+                break; // what was written is the result; the error shows on the next write
+            }
+        }
+        return done;
     }
 
     /**
@@ -249,22 +318,32 @@ public final class InlineIo {
     }
 
     /**
-     * Native memory for one transfer of a buffer the kernel may not use as it is, held only during the
-     * call: the calling platform thread's staging buffer, else the file's staging memory.
+     * What one transfer borrows for the length of the call: the calling thread's scratch (its own, or for
+     * a virtual thread one from the pool), whose iovec and errno capture the call uses, and when the
+     * buffer must be copied, native memory for the copy: the scratch's staging buffer up to
+     * {@link ThreadScratch#STAGE_MAX}, else the file's staging memory.
      */
     private final class Stage implements AutoCloseable {
+        final ThreadScratch scratch;
         final MemorySegment segment;
-        private final ThreadScratch scratch;
         private final StagingPool.Buffer big;
 
+        /** For a copy of {@code length} bytes; 0 when the buffer goes to the kernel as it is. */
         Stage(long length) {
-            if (length <= ThreadScratch.STAGE_MAX && !Thread.currentThread().isVirtual()) {
-                scratch = ThreadScratch.acquire();
+            scratch = ThreadScratch.acquire();
+            if (length == 0) {
+                big = null;
+                segment = null;
+            } else if (length <= ThreadScratch.STAGE_MAX) {
                 big = null;
                 segment = scratch.stage(length);
             } else {
-                scratch = null;
-                big = staging.acquire(length);
+                try {
+                    big = staging.acquire(length);
+                } catch (Throwable e) {
+                    scratch.close();
+                    throw e;
+                }
                 segment = big.segment();
             }
         }
@@ -274,9 +353,7 @@ public final class InlineIo {
             if (big != null) {
                 big.release();
             }
-            if (scratch != null) {
-                scratch.close();
-            }
+            scratch.close();
         }
     }
 }

@@ -167,12 +167,33 @@ public final class LibC {
      *         in the page cache, {@code -EOPNOTSUPP} where the file does not support RWF_NOWAIT
      */
     public static long preadNowait(int fd, MemorySegment buf, long bufOffset, long count, long offset) {
-        return nowait(PREADV2_CRITICAL, PREADV2, fd, buf, bufOffset, count, offset);
+        try (ThreadScratch s = ThreadScratch.acquire()) {
+            return nowait(s, PREADV2_CRITICAL, PREADV2, fd, buf, bufOffset, count, offset);
+        }
     }
 
     /** As {@link #preadNowait}, with pwritev2(2): the bytes written, or {@code -errno}. */
     public static long pwriteNowait(int fd, MemorySegment buf, long bufOffset, long count, long offset) {
-        return nowait(PWRITEV2_CRITICAL, PWRITEV2, fd, buf, bufOffset, count, offset);
+        try (ThreadScratch s = ThreadScratch.acquire()) {
+            return nowait(s, PWRITEV2_CRITICAL, PWRITEV2, fd, buf, bufOffset, count, offset);
+        }
+    }
+
+    /**
+     * As {@link #preadNowait}, with the iovec and errno capture of {@code scratch}, which the caller holds
+     * (a transfer that also stages through it borrows one block, not two).
+     *
+     * @return bytes read (0 at end of file), or {@code -errno}
+     */
+    public static long preadNowait(ThreadScratch scratch, int fd, MemorySegment buf, long bufOffset, long count,
+                                   long offset) {
+        return nowait(scratch, PREADV2_CRITICAL, PREADV2, fd, buf, bufOffset, count, offset);
+    }
+
+    /** As {@link #preadNowait(ThreadScratch, int, MemorySegment, long, long, long)}, with pwritev2(2). */
+    public static long pwriteNowait(ThreadScratch scratch, int fd, MemorySegment buf, long bufOffset, long count,
+                                    long offset) {
+        return nowait(scratch, PWRITEV2_CRITICAL, PWRITEV2, fd, buf, bufOffset, count, offset);
     }
 
     /**
@@ -204,13 +225,13 @@ public final class LibC {
         }
     }
 
-    private static long nowait(MethodHandle critical, MethodHandle plain, int fd, MemorySegment buf,
-                               long bufOffset, long count, long offset) {
+    private static long nowait(ThreadScratch s, MethodHandle critical, MethodHandle plain, int fd,
+                               MemorySegment buf, long bufOffset, long count, long offset) {
         if (!buf.isNative()) {
             throw new IllegalArgumentException("a RWF_NOWAIT transfer needs native memory: buf=" + buf);
         }
         java.util.Objects.checkFromIndexSize(bufOffset, count, buf.byteSize());
-        try (ThreadScratch s = ThreadScratch.acquire()) {
+        try {
             MemorySegment iov = s.iovec;
             iov.set(JAVA_LONG, 0, buf.address() + bufOffset);
             iov.set(JAVA_LONG, 8, count);
