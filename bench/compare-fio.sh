@@ -58,6 +58,40 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# devq OUT DELAY WINDOW: the block device under $dir, sampled from /proc/diskstats over WINDOW seconds
+# starting DELAY seconds from now (inside a run's measured part): the average number of requests in the
+# device's queue (iostat's aqu-sz: weighted time in queue over elapsed time), its mean read/write service
+# time as the block layer saw it, and its IOPS. Written as one line to OUT, for the tables' "dev queue"
+# column; a tool that keeps the device fuller at the same depth shows a larger number there.
+devq() {
+  local out=$1 delay=$2 window=$3 dev a b t0 t1
+  dev=$(basename "$(findmnt -n -o SOURCE --target "$dir" 2>/dev/null | head -n1)" 2>/dev/null) || return 0
+  grep -q " $dev " /proc/diskstats 2>/dev/null || return 0
+  sleep "$delay"
+  a=$(awk -v d="$dev" '$3==d {print $4+$8, $7+$11, $14}' /proc/diskstats); t0=$(date +%s%N)
+  sleep "$window"
+  b=$(awk -v d="$dev" '$3==d {print $4+$8, $7+$11, $14}' /proc/diskstats); t1=$(date +%s%N)
+  python3 -c '
+import sys
+a, b = [float(x) for x in sys.argv[1].split()], [float(x) for x in sys.argv[2].split()]
+ms = (int(sys.argv[4]) - int(sys.argv[3])) / 1e6
+ios, svc, queued = b[0] - a[0], b[1] - a[1], b[2] - a[2]
+print(f"device={sys.argv[5]} aqu={queued / ms:.2f} await_us={1000 * svc / max(ios, 1):.0f} iops={ios / ms * 1000:.0f}")
+' "$a" "$b" "$t0" "$t1" "$dev" >"$out" 2>/dev/null || rm -f "$out"
+}
+# sampled CMD...: runs CMD with devq sampling its measured part (ramp + 1.5 s in, for runtime - 2 s) into
+# $devq_out, which the caller sets to the run's JSON path with .dev for .json.
+sampled() {
+  local window pid
+  window=$(python3 -c "print(max(1.0, $runtime - 2))")
+  devq "$devq_out" "$(python3 -c "print(${devq_ramp:-$ramp} + 1.5)")" "$window" &
+  pid=$!
+  "$@"
+  local rc=$?
+  wait "$pid" 2>/dev/null || true
+  return $rc
+}
+
 if [ "$uring" = 1 ]; then
   # ---- io_uring (issue 14): jaio's engine on io_uring against fio's io_uring engine -----------------
   [ "$depths_set" = 1 ] || depths="1 32 128"
@@ -99,7 +133,7 @@ if [ "$uring" = 1 ]; then
     # ufio out-name tool direct ramp depth [extra fio options]: fio's io_uring engine with its defaults.
     ufio() {
       local n=$1 tool=$2 direct=$3 rmp=$4 d=$5; shift 5
-      fio --name="$n" --rw=randread --bs=4k --iodepth="$d" --numjobs=1 --ioengine=io_uring --lat_percentiles=1 \
+      devq_out="$out/$n.$tool.dev" devq_ramp=$rmp sampled fio --name="$n" --rw=randread --bs=4k --iodepth="$d" --numjobs=1 --ioengine=io_uring --lat_percentiles=1 \
           "$@" --filename="$file" --size="$size" --direct="$direct" --runtime="$runtime" --ramp_time="$rmp" \
           --time_based --output-format=json --output="$out/$n.$tool.json" >/dev/null 2>"$out/$n.$tool.err" \
         || { echo "compare-fio: fio $tool $n failed: $(tail -n1 "$out/$n.$tool.err")" >&2; rm -f "$out/$n.$tool.json"; }
@@ -107,7 +141,7 @@ if [ "$uring" = 1 ]; then
     # ujaio out-name engine direct ramp depth: ./jaio bench with the same options.
     ujaio() {
       local n=$1 eng=$2 direct=$3 rmp=$4 d=$5
-      "$root/jaio" bench --rw=randread --bs=4k --iodepth="$d" --numjobs=1 --ioengine="$eng" \
+      devq_out="$out/$n.$eng.dev" devq_ramp=$rmp sampled "$root/jaio" bench --rw=randread --bs=4k --iodepth="$d" --numjobs=1 --ioengine="$eng" \
           --filename="$file" --size="$size" --direct="$direct" --runtime="$runtime" --ramp_time="$rmp" \
           --time_based --output-format=json --output="$out/$n.$eng.json" </dev/null >/dev/null 2>"$out/$n.$eng.err" \
         || { echo "compare-fio: jaio $eng $n failed: $(tail -n1 "$out/$n.$eng.err")" >&2; rm -f "$out/$n.$eng.json"; }
@@ -157,7 +191,7 @@ if [ "$uring" = 1 ]; then
 import os, sys
 out, rounds, depths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 sys.path.insert(0, os.environ["JAIO_BENCH_DIR"])
-from fio_results import Results
+from fio_results import Results, fmt
 
 R = Results(out, rounds)
 row, has, missing, table, bars, info = R.row, R.has, R.missing, R.table, R.bars, R.info
@@ -198,10 +232,10 @@ for f in os.listdir(out):
                     notfixed += 1
 
 print(f"Medians over {rounds} rounds (raw JSON in {out}); p50 from issue to completion (fio's lat)")
-print("| workload | tool | IOPS | MiB/s | p50 us | CPU % | I/Os per CPU-ms |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("| workload | tool | IOPS | MiB/s | p50 us | CPU % | I/Os per CPU-ms | dev queue |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for name, tool, m in table:
-    print(f"| {name} | {tool} | {m['iops']:.0f} | {m['bw']/2**20:.1f} | {m['lat_p50_us']:.1f} | {m['cpu_pct']:.1f} | {m['ios_per_cpu_ms']:.1f} |")
+    print(f"| {name} | {tool} | {m['iops']:.0f} | {m['bw']/2**20:.1f} | {m['lat_p50_us']:.1f} | {m['cpu_pct']:.1f} | {m['ios_per_cpu_ms']:.1f} | {fmt(m['dev_aqu'])} |")
 print()
 print("| ratio | median | spread (per round) | bar | result |")
 print("|---|---:|---:|---:|---|")
@@ -256,13 +290,13 @@ common=(--filename="$file" --size="$size" --direct=1 --runtime="$runtime" --ramp
 # reported and left out of the medians; the rounds go on.
 run_fio() { # out-name rw bs depth numjobs [extra...]
   local n=$1 rw=$2 bs=$3 d=$4 jobs=$5; shift 5
-  fio --name="$n" --rw="$rw" --bs="$bs" --iodepth="$d" --numjobs="$jobs" --ioengine=libaio --lat_percentiles=1 \
+  devq_out="$out/$n.fio.dev" sampled fio --name="$n" --rw="$rw" --bs="$bs" --iodepth="$d" --numjobs="$jobs" --ioengine=libaio --lat_percentiles=1 \
       "$@" "${common[@]}" --output-format=json --output="$out/$n.fio.json" >/dev/null 2>"$out/$n.fio.err" \
     || { echo "compare-fio: fio $n failed: $(tail -n1 "$out/$n.fio.err")" >&2; rm -f "$out/$n.fio.json"; }
 }
 run_jaio() { # out-name rw bs depth numjobs engine [extra...]
   local n=$1 rw=$2 bs=$3 d=$4 jobs=$5 eng=$6; shift 6
-  "$root/jaio" bench --rw="$rw" --bs="$bs" --iodepth="$d" --numjobs="$jobs" --ioengine="$eng" "$@" \
+  devq_out="$out/$n.$eng.dev" sampled "$root/jaio" bench --rw="$rw" --bs="$bs" --iodepth="$d" --numjobs="$jobs" --ioengine="$eng" "$@" \
       "${common[@]}" --output-format=json --output="$out/$n.$eng.json" </dev/null >/dev/null 2>"$out/$n.$eng.err" \
     || { echo "compare-fio: jaio $eng $n failed: $(tail -n1 "$out/$n.$eng.err")" >&2; rm -f "$out/$n.$eng.json"; }
 }
@@ -388,10 +422,10 @@ for e, label in (("aio-eager", "jaio aio-eager"), ("aio-raw", "jaio aio-raw (no 
 info.append((f"randread-4k-qd32: io_submit calls per I/O, jaio aio", fmt(submits(n, "aio")), "-", "-", "info"))
 
 print(f"Medians over {rounds} rounds (raw JSON in {out}); p50 from issue to completion (fio's lat)")
-print("| workload | tool | IOPS | MiB/s | p50 us | CPU % | I/Os per CPU-ms |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("| workload | tool | IOPS | MiB/s | p50 us | CPU % | I/Os per CPU-ms | dev queue |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for name, tool, m in table:
-    print(f"| {name} | {tool} | {m['iops']:.0f} | {m['bw']/2**20:.1f} | {m['lat_p50_us']:.1f} | {m['cpu_pct']:.1f} | {m['ios_per_cpu_ms']:.1f} |")
+    print(f"| {name} | {tool} | {m['iops']:.0f} | {m['bw']/2**20:.1f} | {m['lat_p50_us']:.1f} | {m['cpu_pct']:.1f} | {m['ios_per_cpu_ms']:.1f} | {fmt(m['dev_aqu'])} |")
 print()
 print("| ratio | median | spread (per round) | bar | result |")
 print("|---|---:|---:|---:|---|")

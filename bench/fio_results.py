@@ -20,11 +20,21 @@ def metrics(path):
     first = jobs[0]
     d = first["read"] if first["read"]["total_ios"] else first["write"]
     pct = lambda k: d.get(k, {}).get("percentile", {}).get("50.000000", NAN) / 1000.0
-    return {"iops": iops, "bw": bw, "ios_per_cpu_ms": ios / cpu_ms if cpu_ms else NAN,
+    dev = device(path[:-len(".json")] + ".dev")
+    return {"dev_aqu": dev.get("aqu", NAN), "dev_await_us": dev.get("await_us", NAN),"iops": iops, "bw": bw, "ios_per_cpu_ms": ios / cpu_ms if cpu_ms else NAN,
             "lat_p50_us": pct("lat_ns"), "clat_p50_us": pct("clat_ns"),
             # fio: each job's own process; jaio: its jobs share the process's CPU evenly. Summed, both
             # are the whole CPU the tool used.
             "cpu_pct": sum(j["usr_cpu"] + j["sys_cpu"] for j in jobs)}
+
+
+def device(path):
+    """compare-fio.sh's devq line for a run (the device's average queue, service time and IOPS), if kept."""
+    try:
+        with open(path) as f:
+            return {k: float(v) for k, v in (w.split("=", 1) for w in f.read().split()) if k != "device"}
+    except (OSError, ValueError):
+        return {}
 
 
 def med(rs, key):
@@ -64,7 +74,8 @@ class Results:
         rs = self.runs(name, tool)
         if rs:
             self.table.append((name, label or tool, {k: med(rs, k) for k in
-                               ("iops", "bw", "lat_p50_us", "clat_p50_us", "cpu_pct", "ios_per_cpu_ms")}))
+                               ("iops", "bw", "lat_p50_us", "clat_p50_us", "cpu_pct", "ios_per_cpu_ms",
+                                                  "dev_aqu", "dev_await_us")}))
 
     def compare(self, label, name, a_tool, key, target, ok, b_name=None, b_tool="fio", invert=False,
                 kind="bar"):
