@@ -555,6 +555,90 @@ public final class AsyncFile implements AutoCloseable {
 
     /** The inline attempt without a future, falling back to the engine for what would block. */
     /**
+     * Whether transfers of this file may be done on the caller's thread: a buffered file, with the inline
+     * path on ({@code -Djaio.inline}, default true). A platform thread that waits for its result anyway
+     * gains nothing from the engine there, and can {@link #readBlocking} and {@link #writeBlocking}.
+     *
+     * @return whether {@link #readBlocking} and {@link #writeBlocking} are meant for this file
+     */
+    public boolean transfersOnCaller() {
+        return INLINE && !direct;
+    }
+
+    /**
+     * Reads as {@link java.nio.channels.FileChannel#read(ByteBuffer, long)} does: pread(2) on the calling
+     * thread, which blocks until the kernel has the data, for a caller that would wait for the engine's
+     * result anyway and gains nothing from it (a platform thread in a blocking channel; a virtual thread
+     * should use {@link #readOrFuture}, which parks it instead of pinning its carrier). Counted with the
+     * requests finished inline ({@link AioEngine.Stats#inline()}), and recorded as a {@code FileRead} event.
+     *
+     * <p>Memory: {@code dst} goes to the kernel as it is when only the garbage collector can free it (a
+     * heap or direct buffer, an automatic arena's) or it is this thread's confined memory; any other
+     * buffer is read through the calling thread's staging buffer, 64 KiB at a time, and copied in.
+     *
+     * @param dst      where the data goes; its position moves by the bytes read
+     * @param position the file position to start at, in bytes
+     * @return the bytes read, 0 at end of file
+     * @throws IOException                 an {@link AioException} naming the errno of pread, or
+     *                                     {@link ClosedChannelException} if the file is closed
+     * @throws IllegalArgumentException    if {@code position} is negative or {@code dst} is read-only
+     * @throws NonReadableChannelException if the file was not opened for reading
+     */
+    public int readBlocking(ByteBuffer dst, long position) throws IOException {
+        if (Objects.requireNonNull(dst, "dst").isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        checkPosition(position);
+        checkReadable();
+        return onCaller(true, dst, position);
+    }
+
+    /**
+     * Writes as {@link java.nio.channels.FileChannel#write(ByteBuffer, long)} does: pwrite(2) on the
+     * calling thread, for a caller that waits anyway, as {@link #readBlocking} reads. Memory: as for
+     * {@link #readBlocking}, copied out of a buffer the kernel may not use as it is.
+     *
+     * @param src      the data to write; its position moves past what was written
+     * @param position the file position to start at, in bytes
+     * @return the bytes written
+     * @throws IOException                 an {@link AioException} naming the errno of pwrite, or
+     *                                     {@link ClosedChannelException} if the file is closed
+     * @throws IllegalArgumentException    if {@code position} is negative
+     * @throws NonWritableChannelException if the file was not opened for writing
+     */
+    public int writeBlocking(ByteBuffer src, long position) throws IOException {
+        Objects.requireNonNull(src, "src");
+        checkPosition(position);
+        checkWritable();
+        return onCaller(false, src, position);
+    }
+
+    private int onCaller(boolean read, ByteBuffer bb, long position) throws IOException {
+        MemorySegment buf = MemorySegment.ofBuffer(bb);
+        if (!guard.tryAcquire()) {
+            throw new ClosedChannelException();
+        }
+        boolean timed = (ThreadLocalRandom.current().nextInt() & (LATENCY_SAMPLE - 1)) == 0;
+        long start = timed ? System.nanoTime() : 0;
+        FileIoEvent jfr = JaioJfr.begin(read ? IoOp.READ : IoOp.WRITE);
+        long r;
+        try {
+            r = read ? inline.readBlocking(buf, position) : inline.writeBlocking(buf, position);
+        } catch (Throwable e) {
+            finishInline(timed, start, true); // the caller's arena closed during the copy
+            throw e;
+        }
+        finishInline(timed, start, r < 0);
+        JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
+                engine.kind());
+        if (r < 0) {
+            throw new AioException(read ? "pread" : "pwrite", (int) -r, null, file.path(), position);
+        }
+        bb.position(bb.position() + (int) r);
+        return (int) r;
+    }
+
+    /**
      * The inline attempt of {@link #readOrFuture} and {@link #writeOrFuture}; {@code buf} is null for a heap
      * buffer the attempt copies to or from its array (no segment is made unless the engine gets the rest).
      */

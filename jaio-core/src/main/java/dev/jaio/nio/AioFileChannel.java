@@ -3,12 +3,7 @@ package dev.jaio.nio;
 import dev.jaio.AioEngine;
 import dev.jaio.AioException;
 import dev.jaio.AsyncFile;
-import dev.jaio.Errno;
-import dev.jaio.NativeFile;
 import dev.jaio.internal.engine.IoOp;
-import dev.jaio.internal.jfr.FileIoEvent;
-import dev.jaio.internal.jfr.JaioJfr;
-import dev.jaio.internal.linux.ThreadScratch;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -42,13 +37,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * calling thread waits for the request's future. On a virtual thread that wait parks the virtual thread
  * and frees its carrier, where the JDK's channel would hold the carrier in pread or pwrite.
  *
- * <p>On a buffered file (without O_DIRECT), a read or write the kernel can do without waiting for the
- * disk (data in the page cache) is done on the calling thread with one {@code RWF_NOWAIT} call, as
- * {@link AsyncFile} describes under "Cached I/O", and the method returns without parking; only a
- * transfer that would block waits for the engine. Where the file system refuses {@code RWF_NOWAIT}
- * writes ({@link AsyncFile#refusesNowaitWrites()}: ext4 on Linux 6.18), a platform thread writes with
- * pwrite(2) itself, as the JDK's channel does, since it would wait for the engine's pwrite anyway; a
- * virtual thread still waits for the engine, parked rather than pinning its carrier.
+ * <p>On a buffered file (without O_DIRECT), a platform thread's single-buffer reads and writes are the
+ * pread(2) and pwrite(2) the JDK's channel makes, on the calling thread ({@link AsyncFile#readBlocking}):
+ * it waits either way, and buffered I/O is done by a blocking call whichever thread makes it. A virtual
+ * thread's transfer the kernel can do without waiting for the disk (data in the page cache) is done on
+ * the calling thread with one {@code RWF_NOWAIT} call, as {@link AsyncFile} describes under "Cached
+ * I/O", and the method returns without parking; only a transfer that would block waits for the engine,
+ * parked rather than pinning its carrier. Both are counted in {@link AioEngine.Stats#inline()}.
  *
  * <p>It behaves as the JDK's channel does: a file position for the relative methods, moved by them and
  * kept at end of file for a channel opened with {@code APPEND}; -1 at end of file; the same argument
@@ -99,8 +94,6 @@ public final class AioFileChannel extends FileChannel {
 
     /** The most a read into a confined buffer stages at once on the heap. */
     private static final int CONFINED_CHUNK = 1 << 20;
-    /** The most one pwrite of {@link #writeOnCaller} stages of a heap buffer. */
-    private static final int CALLER_CHUNK = (int) ThreadScratch.STAGE_MAX;
     /** A thread that owns nothing: a segment it cannot access is confined to one thread. */
     private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> { });
 
@@ -401,7 +394,8 @@ public final class AioFileChannel extends FileChannel {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int n = isConfined(dst) ? readConfined(dst, position) : blockOrNow(true, dst, position);
+        int n = isConfined(dst) ? readConfined(dst, position)
+                : onCallerThread() ? onCaller(true, dst, position) : blockOrNow(true, dst, position);
         return n == 0 ? -1 : n;
     }
 
@@ -435,8 +429,8 @@ public final class AioFileChannel extends FileChannel {
         if (!src.hasRemaining()) {
             return 0;
         }
-        if (file.refusesNowaitWrites() && !Thread.currentThread().isVirtual()) {
-            return writeOnCaller(src, position);
+        if (onCallerThread()) {
+            return onCaller(false, src, position);
         }
         return blockOrNow(false, src, position);
     }
@@ -457,48 +451,31 @@ public final class AioFileChannel extends FileChannel {
     }
 
     /**
-     * A buffered write the file system will not try without blocking (it refused {@code RWF_NOWAIT}), by a
-     * platform thread, which waits for it either way: pwrite(2) on this thread, as the JDK's channel does,
-     * rather than the same pwrite on an engine thread plus two hand-offs. Heap memory goes through this
-     * thread's staging buffer, {@value #CALLER_CHUNK} bytes at a time. An interrupt closes the channel, as
-     * for any blocking operation. Virtual threads keep the engine path, which parks instead of pinning the
-     * carrier.
+     * Whether this thread reads and writes this file itself: a platform thread, which waits for the result
+     * either way, on a buffered file. It then makes the pread(2) or pwrite(2) the JDK's channel makes,
+     * rather than an {@code RWF_NOWAIT} attempt (a vectored call, dearer in the kernel) and, for what
+     * would block, the same call on an engine thread plus two hand-offs. Virtual threads keep the inline
+     * attempt and the engine, which park them instead of pinning their carriers.
      */
-    private int writeOnCaller(ByteBuffer src, long position) throws IOException {
-        FileIoEvent jfr = JaioJfr.begin(IoOp.WRITE);
-        NativeFile nf = file.nativeFile();
-        int total = 0;
+    private boolean onCallerThread() {
+        return !Thread.currentThread().isVirtual() && file.transfersOnCaller();
+    }
+
+    /**
+     * A read or write by this thread ({@link AsyncFile#readBlocking}, {@link AsyncFile#writeBlocking}) as
+     * a blocking channel operation: an interrupt closes the channel, and a close by another thread during
+     * the call ends it with {@link java.nio.channels.AsynchronousCloseException}, as for the JDK's channel.
+     */
+    private int onCaller(boolean read, ByteBuffer buf, long position) throws IOException {
         boolean completed = false;
         try {
             begin();
-            if (src.isDirect()) {
-                total = nf.write(MemorySegment.ofBuffer(src), position);
-                src.position(src.position() + total);
-            } else {
-                try (ThreadScratch scratch = ThreadScratch.acquire()) {
-                    while (src.hasRemaining()) {
-                        int k = Math.min(src.remaining(), CALLER_CHUNK);
-                        MemorySegment stage = scratch.stage(k).asSlice(0, k);
-                        MemorySegment.copy(MemorySegment.ofBuffer(src), 0, stage, 0, k);
-                        int n = nf.write(stage, position + total);
-                        src.position(src.position() + n);
-                        total += n;
-                        if (n < k) {
-                            break; // a short write (a full file system, a file-size limit): the count says so
-                        }
-                    }
-                }
-            }
+            int n = read ? file.readBlocking(buf, position) : file.writeBlocking(buf, position);
             completed = true;
-            JaioJfr.end(jfr, file.path(), position, total, null, file.engine().kind());
-            return total;
+            return n;
         } catch (AioException e) {
-            JaioJfr.end(jfr, file.path(), position, 0, Errno.nameOf(e.errno()), file.engine().kind());
-            if (total > 0) {
-                return total; // what was written is the result; the error shows on the next write
-            }
             if (!isOpen()) {
-                throw new ClosedChannelException(); // closed under the write: end() says how
+                throw new ClosedChannelException(); // closed under the call: end() says how
             }
             throw e;
         } finally {

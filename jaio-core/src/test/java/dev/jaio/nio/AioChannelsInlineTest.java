@@ -52,28 +52,28 @@ class AioChannelsInlineTest {
     }
 
     @Test
-    void shouldWriteOnTheCallingPlatformThreadOnceTheFileSystemRefusesNowaitWrites() throws Exception {
+    void shouldWriteOnTheCallingPlatformThreadAsTheJdksChannelDoes() throws Exception {
         Path p = Files.write(dir.resolve("written"), new byte[0]);
         byte[] data = random(100 * 4096 + 100);
         try (AioEngine e = engine();
              AioFileChannel ch = AioFileChannel.open(p, Set.of(java.nio.file.StandardOpenOption.WRITE), e)) {
-            ch.write(ByteBuffer.wrap(data, 0, 4096), 0); // tells whether this file system does RWF_NOWAIT writes
-            org.junit.jupiter.api.Assumptions.assumeTrue(ch.asyncFile().refusesNowaitWrites(),
-                    "this file system does RWF_NOWAIT buffered writes, so writes stay on the inline path");
-            long before = e.stats().submitted();
+            int writes = 0;
             ByteBuffer heap = ByteBuffer.wrap(data);
-            heap.position(4096);
             while (heap.hasRemaining()) {
                 int n = ch.write(heap.slice(heap.position(), Math.min(4096 + 100, heap.remaining())),
                         heap.position());
                 heap.position(heap.position() + n);
+                writes++;
             }
             ByteBuffer direct = ByteBuffer.allocateDirect(4096).put(0, data, 0, 4096);
             assertEquals(4096, ch.write(direct, 0));
             assertEquals(4096, direct.position());
-            assertEquals(before, e.stats().submitted(), "a platform thread writes on itself, as the JDK's channel: "
-                    + e.stats());
-            // A virtual thread keeps the engine, which parks it rather than pin its carrier in pwrite.
+            writes++;
+            AioEngine.Stats st = e.stats();
+            assertEquals(0, st.toEngine(), "a platform thread writes itself, as the JDK's channel: " + st);
+            assertEquals(writes, st.inline(), st.toString());
+            // A virtual thread keeps the inline attempt and the engine, which parks it rather than pin its
+            // carrier in pwrite: where the file system refuses RWF_NOWAIT writes, that write goes to the engine.
             AtomicReference<Object> out = new AtomicReference<>();
             Thread.ofVirtual().start(() -> {
                 try {
@@ -83,9 +83,31 @@ class AioChannelsInlineTest {
                 }
             }).join();
             assertEquals(4096, out.get());
-            assertEquals(before + 1, e.stats().submitted(), e.stats().toString());
+            st = e.stats();
+            assertEquals(writes + 1, st.submitted(), st.toString());
+            assertEquals(ch.asyncFile().refusesNowaitWrites() ? 1 : 0, st.toEngine(), st.toString());
         }
         assertArrayEquals(data, Files.readAllBytes(p));
+    }
+
+    @Test
+    void shouldReadPagesNotInTheCacheOnTheCallingPlatformThreadAsTheJdksChannelDoes() throws Exception {
+        byte[] data = random(1 << 20);
+        Path p = cachedFile(data);
+        try (AioEngine e = engine(); AioFileChannel ch = AioFileChannel.open(p, Set.of(READ), e)) {
+            ch.force(true);
+            assertEquals(0, dev.jaio.testing.TestNatives.posixFadvise(ch.asyncFile().nativeFile().fd(), 0, data.length,
+                    dev.jaio.testing.TestNatives.POSIX_FADV_DONTNEED), "posix_fadvise(POSIX_FADV_DONTNEED)");
+            long forced = e.stats().submitted(); // the force
+            ByteBuffer b = ByteBuffer.allocate(data.length);
+            int n = ch.read(b, 0);
+            assertTrue(n > 0, "read " + n);
+            assertArrayEquals(Arrays.copyOf(data, n), Arrays.copyOf(b.array(), n));
+            AioEngine.Stats st = e.stats();
+            // Whether the pages were still cached or not, the platform thread made the pread itself.
+            assertEquals(forced, st.toEngine(), st.toString());
+            assertEquals(1, st.inline(), st.toString());
+        }
     }
 
     @Test

@@ -259,6 +259,96 @@ public final class InlineIo {
     }
 
     /**
+     * pread(2) on the calling thread, which it blocks until the kernel has the data: for a caller that
+     * waits for the result anyway (a platform thread in a blocking channel), as the JDK's channel reads.
+     * A buffer {@link KernelMemory#usableInline} accepts gets one pread, as it is; any other is read
+     * through the calling thread's staging buffer, {@link ThreadScratch#STAGE_MAX} bytes at a time, until
+     * a read comes back short.
+     *
+     * @param dst      where the data goes
+     * @param position the file position
+     * @return the bytes read (0 at end of file), or {@code -errno} when the first read failed
+     */
+    public long readBlocking(MemorySegment dst, long position) {
+        long length = dst.byteSize();
+        if (KernelMemory.usableInline(dst)) {
+            try {
+                long r;
+                do {
+                    r = LibC.pread(fd, dst, length, position);
+                } while (r == NEG_EINTR);
+                return r;
+            } finally {
+                Reference.reachabilityFence(dst);
+            }
+        }
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            long done = 0;
+            while (done < length) {
+                long k = Math.min(length - done, ThreadScratch.STAGE_MAX);
+                MemorySegment stage = scratch.stage(k);
+                long r = LibC.pread(fd, stage, k, position + done);
+                if (r == NEG_EINTR) {
+                    continue;
+                }
+                if (r < 0) {
+                    return done > 0 ? done : r; // what was read is the result; the error shows next time
+                }
+                MemorySegment.copy(stage, 0, dst, done, r);
+                done += r;
+                if (r < k) {
+                    break; // end of file
+                }
+            }
+            return done;
+        }
+    }
+
+    /**
+     * pwrite(2) on the calling thread, as {@link #readBlocking} reads: one pwrite of a buffer the kernel
+     * may use as it is, else {@link ThreadScratch#STAGE_MAX} bytes at a time through the thread's staging
+     * buffer until one comes back short.
+     *
+     * @param src      the data
+     * @param position the file position
+     * @return the bytes written, or {@code -errno} when the first write failed
+     */
+    public long writeBlocking(MemorySegment src, long position) {
+        long length = src.byteSize();
+        if (KernelMemory.usableInline(src)) {
+            try {
+                long r;
+                do {
+                    r = LibC.pwrite(fd, src, length, position);
+                } while (r == NEG_EINTR);
+                return r;
+            } finally {
+                Reference.reachabilityFence(src);
+            }
+        }
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            long done = 0;
+            while (done < length) {
+                long k = Math.min(length - done, ThreadScratch.STAGE_MAX);
+                MemorySegment stage = scratch.stage(k);
+                MemorySegment.copy(src, done, stage, 0, k);
+                long r = LibC.pwrite(fd, stage, k, position + done);
+                if (r == NEG_EINTR) {
+                    continue;
+                }
+                if (r < 0) {
+                    return done > 0 ? done : r; // what was written is the result; the error shows next time
+                }
+                done += r;
+                if (r < k) {
+                    break; // a full file system or a file-size limit: the count says so
+                }
+            }
+            return done;
+        }
+    }
+
+    /**
      * A vectored transfer through the thread's iovec array, as {@link #read} and {@link #write} do a
      * single buffer; every buffer is one {@link #tries(boolean, List)} accepted.
      *
