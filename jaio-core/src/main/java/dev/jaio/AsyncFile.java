@@ -628,6 +628,15 @@ public final class AsyncFile implements AutoCloseable {
             finishInline(timed, start, true); // the caller's arena closed during the copy
             throw e;
         }
+        return finishedOnCaller(read, r, timed, start, jfr, bb, position);
+    }
+
+    /**
+     * Ends a transfer this thread finished (inline or blocking): counts it, records its JFR event, and
+     * either throws its error or moves the buffer past what it moved; returns the bytes.
+     */
+    private int finishedOnCaller(boolean read, long r, boolean timed, long start, FileIoEvent jfr, ByteBuffer bb,
+                                 long position) throws AioException {
         finishInline(timed, start, r < 0);
         JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
                 engine.kind());
@@ -678,13 +687,7 @@ public final class AsyncFile implements AutoCloseable {
                     prefix > 0 || (read ? inline.triesReads() : inline.triesWrites()), future);
             return future;
         }
-        finishInline(timed, start, r < 0);
-        JaioJfr.end(jfr, file.path(), position, Math.max(0, r), r < 0 ? Errno.nameOf((int) -r) : null,
-                engine.kind());
-        if (r < 0) {
-            throw new AioException(read ? "pread" : "pwrite", (int) -r, null, file.path(), position);
-        }
-        bb.position(bb.position() + (int) r);
+        finishedOnCaller(read, r, timed, start, jfr, bb, position);
         return null;
     }
 

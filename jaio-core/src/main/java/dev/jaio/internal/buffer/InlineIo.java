@@ -18,7 +18,8 @@ import java.util.List;
  * <p>Memory it touches, only during the call: a buffer {@link KernelMemory#usableInline} accepts goes to
  * the kernel as it is; any other is copied through native memory held only for the call, the staging
  * buffer of the calling thread's scratch (its own, or for a virtual thread one borrowed for the call; up
- * to {@link ThreadScratch#STAGE_MAX}) or else the file's {@link StagingPool}. The caller keeps the descriptor open during the call.
+ * to {@link ThreadScratch#STAGE_MAX}) or else the file's {@link StagingPool}. The caller keeps the
+ * descriptor open during the call.
  *
  * <p>Each transfer answers the bytes moved when it is finished (all of them, or fewer at end of file, which
  * a follow-up {@code RWF_NOWAIT} read returning 0 confirms); {@code PARTIAL | n} when the kernel could do

@@ -104,7 +104,8 @@ class ThreadScratchTest {
         assertEquals(more, again.size());
         assertTrue(ThreadScratch.pooledCreated() - before >= 1, "more holders than slots, and no block was made");
         long reused = again.stream().filter(held::contains).count();
-        assertTrue(reused <= ThreadScratch.poolSlots(), reused + " blocks kept idle, slots " + ThreadScratch.poolSlots());
+        assertTrue(reused <= ThreadScratch.poolSlots(),
+                reused + " blocks kept idle, slots " + ThreadScratch.poolSlots());
     }
 
     @Test
