@@ -270,8 +270,8 @@ public final class AsyncFile implements AutoCloseable {
      * Whether the file system refused a {@code RWF_NOWAIT} write on this buffered file ({@code EOPNOTSUPP},
      * as ext4 answers for buffered writes on Linux 6.18), so that its writes can no longer be tried on the
      * caller's thread without the risk of blocking it, and go to the engine. A caller that blocks anyway (a
-     * platform thread in {@link java.nio.channels.FileChannel#write}) may then write itself, as
-     * {@link dev.jaio.nio.AioFileChannel} does.
+     * platform thread in {@link java.nio.channels.FileChannel#write}) can write itself with
+     * {@link #writeBlocking}, as {@link dev.jaio.nio.AioFileChannel} does on platform threads.
      *
      * @return true once a RWF_NOWAIT write of this file was refused with EOPNOTSUPP
      */
