@@ -58,6 +58,32 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# need TOOL...: installs the tools that are missing with apt-get (python3, which reads the JSON, is not).
+need() {
+  local t
+  for t in "$@"; do
+    if ! command -v "$t" >/dev/null 2>&1; then
+      [ "$t" = python3 ] && { echo "compare-fio: python3 is needed to read the JSON results" >&2; exit 3; }
+      echo "compare-fio: $t is missing; installing it with apt-get" >&2
+      apt-get update && apt-get install -y "$t"
+    fi
+  done
+}
+# setup PREFIX [--uring]: the results folder (bench/results/PREFIX-<time> unless --out), the test file's
+# name (removed at exit unless --keep-file), the CLI built, and environment.txt.
+setup() {
+  local prefix=$1 mode=${2:-}
+  out=${out:-"$root/bench/results/$prefix-$(date -u +%Y%m%dT%H%M%SZ)"}
+  mkdir -p "$out"
+  file="$dir/jaio-compare-fio.dat"
+  trap '[ "$keep_file" = 1 ] || rm -f "$file"' EXIT
+  "$root/jaio" --version >&2   # builds the CLI on first use
+  { uname -r; nproc; fio --version; "$root/jaio" --version; git -C "$root" log -1 --format='%h %s' 2>/dev/null || true
+    [ -n "$mode" ] && { "$root/jaio" info 2>&1 | grep -i uring || true; }
+    echo "args: ${mode:+$mode }--size $size --runtime $runtime --ramp $ramp --rounds $rounds --depths \"$depths\" --only \"$only\" extras=$extras"
+  } >"$out/environment.txt" 2>&1
+}
+
 # devq OUT DELAY WINDOW: the block device under $dir, sampled from /proc/diskstats over WINDOW seconds
 # starting DELAY seconds from now (inside a run's measured part): the average number of requests in the
 # device's queue (iostat's aqu-sz: weighted time in queue over elapsed time), its mean read/write service
@@ -103,23 +129,8 @@ if [ "$uring" = 1 ]; then
   if [ -n "$analyze" ]; then
     out=$analyze
   else
-    for t in fio python3; do
-      if ! command -v "$t" >/dev/null 2>&1; then
-        [ "$t" = python3 ] && { echo "compare-fio: python3 is needed to read the JSON results" >&2; exit 3; }
-        echo "compare-fio: $t is missing; installing it with apt-get" >&2
-        apt-get update && apt-get install -y "$t"
-      fi
-    done
-    stamp=$(date -u +%Y%m%dT%H%M%SZ)
-    out=${out:-"$root/bench/results/raw-uring-$stamp"}
-    mkdir -p "$out"
-    file="$dir/jaio-compare-fio.dat"
-    trap '[ "$keep_file" = 1 ] || rm -f "$file"' EXIT
-    "$root/jaio" --version >&2   # builds the CLI on first use
-    { uname -r; nproc; fio --version; "$root/jaio" --version; git -C "$root" log -1 --format='%h %s' 2>/dev/null || true
-      "$root/jaio" info 2>&1 | grep -i uring || true
-      echo "args: --uring --size $size --runtime $runtime --ramp $ramp --rounds $rounds --depths \"$depths\" --only \"$only\" extras=$extras"
-    } >"$out/environment.txt" 2>&1
+    need fio python3
+    setup raw-uring --uring
     cold=1
     if [ "$(id -u)" != 0 ] || [ ! -w /proc/sys/vm/drop_caches ]; then
       cold=0
@@ -261,24 +272,8 @@ cases+=("randwrite-4k-qd32 randwrite 4k 32 1 aio"
 if [ -n "$analyze" ]; then
   out=$analyze
 else
-for t in fio strace python3; do
-  if ! command -v "$t" >/dev/null 2>&1; then
-    [ "$t" = python3 ] && { echo "compare-fio: python3 is needed to read the JSON results" >&2; exit 3; }
-    echo "compare-fio: $t is missing; installing it with apt-get" >&2
-    apt-get update && apt-get install -y "$t"
-  fi
-done
-
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out=${out:-"$root/bench/results/raw-$stamp"}
-mkdir -p "$out"
-file="$dir/jaio-compare-fio.dat"
-trap '[ "$keep_file" = 1 ] || rm -f "$file"' EXIT
-
-"$root/jaio" --version >&2   # builds the CLI on first use
-{ uname -r; nproc; fio --version; "$root/jaio" --version; git -C "$root" log -1 --format='%h %s' 2>/dev/null || true
-  echo "args: --size $size --runtime $runtime --ramp $ramp --rounds $rounds --depths \"$depths\" --only \"$only\" extras=$extras"
-} >"$out/environment.txt" 2>&1
+need fio strace python3
+setup raw
 
 echo "compare-fio: laying out $file ($size) with fio" >&2
 fio --name=layout --filename="$file" --size="$size" --rw=write --bs=1M --direct=1 --ioengine=libaio \
