@@ -3,6 +3,7 @@ package dev.jaio.internal.engine.aio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jaio.aio.Iocb;
+import dev.jaio.internal.engine.InertRequest;
 import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
 import java.lang.foreign.Arena;
@@ -11,23 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** Every {@link IoOp} the engine accepts becomes the iocb of its command. */
 class EventLoopFillTest {
-    private static IoRequest request(IoOp op, MemorySegment buffer) {
-        return new IoRequest(op, 7, 8192, buffer, op.vectored() ? 3 : 512, Iocb.RWF_NOWAIT) {
-            @Override
-            protected void complete(long result) {
-            }
-
-            @Override
-            protected void abort(Throwable cause) {
-            }
-
-            @Override
-            protected long runBlocking() {
-                return 0;
-            }
-        };
-    }
-
     @Test
     void shouldFillTheCommandOfEveryOperation() {
         try (Arena arena = Arena.ofConfined()) {
@@ -35,7 +19,7 @@ class EventLoopFillTest {
             for (IoOp op : IoOp.values()) {
                 Iocb iocb = Iocb.allocate(arena);
                 iocb.data(99).nbytes(12345); // stale fields from a previous request must not survive
-                IoRequest r = request(op, buffer);
+                IoRequest r = InertRequest.filled(op, buffer);
                 EventLoop.fill(iocb, r);
                 int expected = switch (op) {
                     case READ -> Iocb.CMD_PREAD;

@@ -3,8 +3,8 @@ package dev.jaio.internal.engine.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jaio.Errno;
+import dev.jaio.internal.engine.InertRequest;
 import dev.jaio.internal.engine.IoOp;
-import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.linux.LibC;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -20,17 +20,9 @@ class BlockingIoTest {
     Path dir;
 
     /** A request that only carries its fields; BlockingIo is what runs it. */
-    private static final class Req extends IoRequest {
+    private static final class Req extends InertRequest {
         Req(IoOp op, int fd, long position, MemorySegment buffer, long length) {
             super(op, fd, position, buffer, length, 0);
-        }
-
-        @Override
-        protected void complete(long result) {
-        }
-
-        @Override
-        protected void abort(Throwable cause) {
         }
 
         @Override

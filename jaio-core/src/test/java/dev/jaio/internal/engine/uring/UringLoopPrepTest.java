@@ -2,7 +2,7 @@ package dev.jaio.internal.engine.uring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jaio.aio.Iocb;
+import dev.jaio.internal.engine.InertRequest;
 import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.uring.IoUring;
@@ -14,23 +14,6 @@ import org.junit.jupiter.api.Test;
 
 /** Every {@link IoOp} the engine accepts becomes the SQE of its opcode, on a real ring (never submitted). */
 class UringLoopPrepTest {
-    private static IoRequest request(IoOp op, MemorySegment buffer) {
-        return new IoRequest(op, 7, 8192, buffer, op.vectored() ? 3 : 512, Iocb.RWF_NOWAIT) {
-            @Override
-            protected void complete(long result) {
-            }
-
-            @Override
-            protected void abort(Throwable cause) {
-            }
-
-            @Override
-            protected long runBlocking() {
-                return 0;
-            }
-        };
-    }
-
     @Test
     void shouldPrepareTheOpcodeOfEveryOperation() throws Exception {
         Assumptions.assumeTrue(IoUring.isAvailable(), () -> "io_uring is unusable here: "
@@ -39,7 +22,7 @@ class UringLoopPrepTest {
             MemorySegment buffer = arena.allocate(512, 512);
             for (IoOp op : IoOp.values()) {
                 Sqe sqe = ring.getSqe();
-                IoRequest r = request(op, buffer);
+                IoRequest r = InertRequest.filled(op, buffer);
                 UringLoop.prep(sqe, r);
                 int expected = switch (op) {
                     case READ -> Sqe.OP_READ;
