@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The kernel AIO engine owns one or more AIO contexts, each driven by one thread (an event loop)
  * that gathers the requests issued since its last turn into one io_submit call and reaps completions
  * from the kernel's completion ring. A burst of requests from one thread, or from many, reaches the
- * kernel in a few io_submit calls. Requests that completion callbacks issue on the loop are submitted
- * one at a time while less than half of the queue is in the kernel, so that the device never waits for
- * the loop's turn to end, and in small batches while the queue is fuller: no option to set. At most {@link Builder#queueDepth(int)} requests per context are
+ * kernel in a few io_submit calls. Requests that completion callbacks issue on the loop are gathered
+ * while the rest of the completions reaped with theirs are handled, a few microseconds, and submitted
+ * together (in batches of up to 8): a lone completion's follow-up goes at once, and a burst's need fewer
+ * io_submit calls and device notifications than one each. There is no option to set. At most
+ * {@link Builder#queueDepth(int)} requests per context are
  * in the kernel at once; requests beyond that wait in the engine, and callers beyond
  * {@link Builder#maxOutstanding(int)} wait for a completion (or fail fast, if so built). The kernel's
  * EAGAIN never reaches the caller.
@@ -387,9 +389,10 @@ public final class AioEngine implements AutoCloseable {
          * Whether an event loop submits every request that a completion callback issues at once, before
          * it handles the next completion (callbacks that run on the loop, with
          * {@code completionExecutor(Runnable::run)}), whatever the kernel's queue holds: one io_submit per
-         * follow-up, fio's pattern. By default (false) the loop decides: at once while less than half of
-         * its queue depth is in the kernel, in batches of up to 8 (a quarter of the depth) above that,
-         * which keeps the device as busy for fewer io_submit calls. See the README's performance section.
+         * follow-up, fio's pattern. By default (false) the loop gathers the follow-ups of the completions
+         * it reaped together and submits them when those are handled, or every 4 to 8 (a quarter of the
+         * depth), which keeps the device as busy for fewer io_submit calls. See the README's performance
+         * section.
          *
          * @param submitEagerly true for one io_submit per follow-up request
          * @return this builder

@@ -23,9 +23,9 @@ import java.util.concurrent.ExecutorService;
  * iocbs, submits them with io_submit, and reaps completions from the ring.
  *
  * <p>Submission adapts to what the loop sees. Requests that other threads queued since the last turn go
- * to the kernel together, in one io_submit. A request that a completion issues on the loop itself (the
- * next read of a chain) is submitted before the next completion is handled, or gathered with others,
- * as {@link SubmitPolicy} decides from how full the kernel's queue is.
+ * to the kernel together, in one io_submit. Requests that completions issue on the loop itself (the
+ * next read of a chain) are gathered while the rest of their reap is handled and then submitted
+ * together, or sooner once a batch of them waits, as {@link SubmitPolicy} decides.
  *
  * <pre>
  *  callers ──offer──▶ incoming ──▶ pending ──io_submit──▶ kernel ──ring──▶ completions
@@ -249,8 +249,9 @@ final class EventLoop extends EngineLoop {
             if (hasIncoming()) {
                 drainIncoming();
             }
-            if (hasFreeSlot() && policy.submitNow(inKernel, pending.size())) {
-                // Completions stay gathered for one hand-off per reap (the flush below).
+            if (hasFreeSlot() && policy.submitNow(pending.size(), i < n - 1)) {
+                // The follow-ups of this reap, together; completions stay gathered for one hand-off per
+                // reap (the flush below).
                 submitPending();
             }
         }

@@ -4,48 +4,43 @@ package dev.jaio.internal.engine.aio;
  * When an event loop hands the requests that completions issued to the kernel: at once, or gathered
  * with others into one io_submit. Decided from what the loop sees, with no option for the user.
  *
- * <p>While fewer than half of the loop's slots are in the kernel the device is running short, and a
- * follow-up request waiting for the end of the loop's turn is I/O the device could already be doing:
- * each one is submitted at once, as fio does. Above that, follow-ups are gathered until {@link #batch()}
- * of them wait (a quarter of the depth, at most 8), so that a well-stocked queue costs fewer io_submit
- * calls; what a reap leaves goes to the kernel with the loop's next turn, with anything other threads
- * queued meanwhile.
+ * <p>The loop handles the completions of one reap (one io_getevents, or one read of the ring) in a row,
+ * a few microseconds apart. The follow-ups they issue are gathered and go to the kernel together when
+ * the reap is handled, or sooner, as soon as {@link #batch()} of them wait, so that the device never
+ * waits long for a large reap's first follow-up. A reap of one completion submits its follow-up at once,
+ * as fio does; a reap of several submits them in fewer io_submit calls than fio makes. An io_submit of
+ * three or more iocbs is also one block-layer plug (fs/aio.c's {@code AIO_PLUG_THRESHOLD}), so the
+ * device is notified once for the batch: on a virtual disk that notification is an exit to the host,
+ * the largest single cost of a request.
  */
 final class SubmitPolicy {
     private final boolean always;
-    private final int lowWater;
     private final int batch;
 
     /**
      * @param depth  the loop's slots, the most requests it keeps in the kernel
-     * @param always submit every follow-up at once, whatever the queue holds ({@code submitEagerly})
+     * @param always submit every follow-up at once ({@code submitEagerly})
      */
     SubmitPolicy(int depth, boolean always) {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be positive: depth=" + depth);
         }
         this.always = always;
-        this.lowWater = Math.max(1, depth / 2);
-        this.batch = Math.max(1, Math.min(8, depth / 4));
+        this.batch = Math.min(8, Math.max(4, depth / 4));
     }
 
     /**
      * Whether the {@code waiting} requests issued since the last submit go to the kernel now.
      *
-     * @param inKernel requests in the kernel now
-     * @param waiting  requests ready to submit
+     * @param waiting    requests ready to submit
+     * @param moreReaped whether completions of the same reap are still to be handled
      */
-    boolean submitNow(int inKernel, int waiting) {
-        return waiting > 0 && (always || inKernel < lowWater || waiting >= batch);
+    boolean submitNow(int waiting, boolean moreReaped) {
+        return waiting > 0 && (always || !moreReaped || waiting >= batch);
     }
 
-    /** Follow-ups gathered into one io_submit while the queue is at least half full. */
+    /** The most follow-ups that wait for the rest of their reap: 4, or a quarter of the depth up to 8. */
     int batch() {
         return batch;
-    }
-
-    /** Below this many requests in the kernel, every follow-up is submitted at once. */
-    int lowWater() {
-        return lowWater;
     }
 }

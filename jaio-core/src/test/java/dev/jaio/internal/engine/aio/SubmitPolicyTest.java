@@ -9,50 +9,48 @@ import org.junit.jupiter.api.Test;
 
 class SubmitPolicyTest {
     @Test
-    void shouldSubmitEachFollowUpAtOnceWhileLessThanHalfTheQueueIsInTheKernel() {
-        SubmitPolicy p = new SubmitPolicy(32, false);
-        assertEquals(16, p.lowWater());
-        for (int inKernel = 0; inKernel < 16; inKernel++) {
-            assertTrue(p.submitNow(inKernel, 1), "inKernel=" + inKernel);
+    void shouldSubmitALoneCompletionsFollowUpAtOnce() {
+        for (int depth : new int[] {1, 4, 32, 128}) {
+            assertTrue(new SubmitPolicy(depth, false).submitNow(1, false), "depth=" + depth);
         }
     }
 
     @Test
-    void shouldGatherFollowUpsIntoBatchesWhileTheQueueIsWellStocked() {
+    void shouldGatherTheFollowUpsOfOneReapUntilABatchWaits() {
         SubmitPolicy p = new SubmitPolicy(32, false);
         assertEquals(8, p.batch());
         for (int waiting = 1; waiting < 8; waiting++) {
-            assertFalse(p.submitNow(16, waiting), "waiting=" + waiting);
-            assertFalse(p.submitNow(31, waiting), "waiting=" + waiting);
+            assertFalse(p.submitNow(waiting, true), "waiting=" + waiting);
+            assertTrue(p.submitNow(waiting, false), "the reap handled: waiting=" + waiting);
         }
-        assertTrue(p.submitNow(16, 8));
-        assertTrue(p.submitNow(24, 9));
+        assertTrue(p.submitNow(8, true));
+        assertTrue(p.submitNow(9, true));
     }
 
     @Test
     void shouldNeverSubmitNothing() {
-        assertFalse(new SubmitPolicy(32, false).submitNow(0, 0));
-        assertFalse(new SubmitPolicy(32, true).submitNow(0, 0));
+        assertFalse(new SubmitPolicy(32, false).submitNow(0, false));
+        assertFalse(new SubmitPolicy(32, true).submitNow(0, false));
     }
 
     @Test
-    void shouldSubmitAtOnceAtEveryQueueFillWhenEager() {
+    void shouldSubmitEveryFollowUpAtOnceWhenEager() {
         SubmitPolicy p = new SubmitPolicy(32, true);
-        for (int inKernel = 0; inKernel < 32; inKernel++) {
-            assertTrue(p.submitNow(inKernel, 1), "inKernel=" + inKernel);
+        for (int waiting = 1; waiting < 8; waiting++) {
+            assertTrue(p.submitNow(waiting, true), "waiting=" + waiting);
         }
     }
 
     @Test
-    void shouldKeepSmallDepthsFullOneRequestAtATime() {
-        SubmitPolicy one = new SubmitPolicy(1, false);
-        assertTrue(one.submitNow(0, 1));
+    void shouldKeepBatchesBigEnoughForOnePlugAndSmallAtLargeDepths() {
+        // An io_submit of 3 or more iocbs is one block-layer plug: batches are at least 4.
+        assertEquals(4, new SubmitPolicy(1, false).batch());
+        assertEquals(4, new SubmitPolicy(4, false).batch());
+        assertEquals(4, new SubmitPolicy(16, false).batch());
+        assertEquals(8, new SubmitPolicy(128, false).batch(), "batches stay small at large depths");
         SubmitPolicy four = new SubmitPolicy(4, false);
-        assertEquals(1, four.batch());
-        assertTrue(four.submitNow(3, 1), "a batch of one at depth 4: never held back");
-        SubmitPolicy deep = new SubmitPolicy(128, false);
-        assertEquals(8, deep.batch(), "batches stay small at large depths");
-        assertEquals(64, deep.lowWater());
+        assertFalse(four.submitNow(3, true), "depth 4: a reap of four completions is one io_submit");
+        assertTrue(four.submitNow(4, true));
     }
 
     @Test
