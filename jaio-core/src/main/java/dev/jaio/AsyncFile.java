@@ -723,7 +723,7 @@ public final class AsyncFile implements AutoCloseable {
             if (bb != null) {
                 bb.position(bb.position() + (int) r);
             }
-            future.complete((int) r);
+            future.complete(FileRequests.boxed((int) r));
         }
         return FINISHED;
     }

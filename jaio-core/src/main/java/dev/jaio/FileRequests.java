@@ -8,10 +8,11 @@ import dev.jaio.internal.engine.pool.BlockingIo;
 import dev.jaio.internal.jfr.FileIoEvent;
 import dev.jaio.internal.jfr.JaioJfr;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The request state of an {@link AsyncFile}: the engine requests it makes, each finishing its future, its
@@ -19,7 +20,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * force); a {@link Staged} transfer goes through jaio's staging memory in {@link ChunkRequest}s.
  */
 final class FileRequests {
+    /** Boxes of the byte counts that are whole 512-byte sectors up to 1 MiB, made on first use. */
+    private static final Integer[] SECTOR_COUNTS = new Integer[(1 << 20) / 512 + 1];
+
     private FileRequests() {
+    }
+
+    /**
+     * {@code n} boxed, without a new {@code Integer} per request for the usual sizes (a 4 KiB read's 4096 is
+     * outside {@code Integer.valueOf}'s cache). Two threads may box the same count at once; either box
+     * will do, and the value a box holds is final.
+     */
+    static Integer boxed(int n) {
+        if (n < 0 || n > 1 << 20 || (n & 511) != 0) {
+            return n;
+        }
+        Integer b = SECTOR_COUNTS[n >>> 9];
+        if (b == null) {
+            b = n;
+            SECTOR_COUNTS[n >>> 9] = b;
+        }
+        return b;
     }
 
     /** What the request classes share: the file's descriptor, close and NOWAIT handling, the blocking run. */
@@ -52,9 +73,21 @@ final class FileRequests {
 
     /** A request on the caller's own memory (or a force): finishes its future and the file's in-use count. */
     static class Request extends Base {
+        private static final VarHandle FINISHED;
+
+        static {
+            try {
+                FINISHED = MethodHandles.lookup().findVarHandle(Request.class, "finished", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         @SuppressWarnings("rawtypes")
         final CompletableFuture future;
-        private final AtomicBoolean finished = new AtomicBoolean();
+        /** Set once, by whichever of complete, abort and failSubmission comes first. */
+        @SuppressWarnings("unused") // through FINISHED
+        private volatile boolean finished;
         ByteBuffer byteBuffer;
         /** The iovec array of a vectored request, jaio's memory. */
         StagingPool.Buffer iovecs;
@@ -73,13 +106,18 @@ final class FileRequests {
         }
 
         Object value(long n) {
-            return (int) n;
+            return boxed((int) n);
+        }
+
+        /** Whether this call is the one that finishes the request. */
+        private boolean finishing() {
+            return FINISHED.compareAndSet(this, false, true);
         }
 
         @Override
         @SuppressWarnings("unchecked")
         protected void complete(long result) {
-            if (!finished.compareAndSet(false, true)) {
+            if (!finishing()) {
                 return;
             }
             try {
@@ -107,7 +145,7 @@ final class FileRequests {
 
         @Override
         protected void abort(Throwable cause) {
-            if (!finished.compareAndSet(false, true)) {
+            if (!finishing()) {
                 return;
             }
             try {
@@ -128,7 +166,7 @@ final class FileRequests {
 
         @Override
         void failSubmission(Throwable t) {
-            if (finished.compareAndSet(false, true)) {
+            if (finishing()) {
                 future.completeExceptionally(t);
                 owner.requestDone();
             }
@@ -183,7 +221,7 @@ final class FileRequests {
                     if (byteBuffer != null) {
                         byteBuffer.position(byteBuffer.position() + (int) n);
                     }
-                    future.complete(longResult ? (Object) n : (Object) (int) n);
+                    future.complete(longResult ? (Object) n : boxed((int) n));
                 }
             } catch (Throwable t) {
                 future.completeExceptionally(t);
