@@ -38,9 +38,9 @@ import picocli.CommandLine.Option;
             "With no options: a 256 MiB file in a temporary directory, 4 KiB random O_DIRECT reads, "
                     + "iodepth 32, ioengine aio, 1 s ramp then 10 s; the file is deleted afterwards."},
         footer = {"",
-            "Differences from fio: runs are time based unless --time_based=0; --ramp_time defaults to 1s (the JIT "
-                    + "warms up); --direct defaults to 1; CPU is the whole process's; latency runs from the call "
-                    + "that issues a request to its completion (fio's lat).",
+            "Differences from fio: runs are time based unless --time_based=0; --ramp_time defaults to 1s, after "
+                    + "a 2 s --warmup on a scratch file (the JIT compiles); --direct defaults to 1; CPU is the whole "
+                    + "process's; latency runs from the call that issues a request to its completion (fio's lat).",
             "Examples:",
             "  jaio bench --rw=randread --bs=4k --iodepth=128 --ioengine=aio-raw",
             "  jaio bench --sweep iodepth=1,4,16,32,128 --sweep ioengine=aio,jdk-threads",
@@ -87,6 +87,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ramp_time", defaultValue = "1s", paramLabel = "TIME",
             description = "How long to run before measuring. Default: ${DEFAULT-VALUE}.")
     String rampTime;
+
+    @Option(names = "--warmup", defaultValue = "2s", paramLabel = "TIME",
+            description = "Before each run, the same engine does small requests of the same kind on a scratch file "
+                    + "beside the test file for this long, unmeasured, so that the JIT has compiled the request path "
+                    + "before the ramp (0: none). Not in fio. Default: ${DEFAULT-VALUE}.")
+    String warmup;
 
     @Option(names = "--time_based", defaultValue = "1", arity = "0..1", fallbackValue = "1", paramLabel = "0|1",
             converter = FioBoolean.class,
@@ -152,6 +158,12 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        long warmupNanos;
+        try {
+            warmupNanos = Units.parseDurationNanos(warmup);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup: " + e.getMessage(), e);
+        }
         List<Workload> grid = Sweep.grid(base, sweeps);
         Path tempDir = null;
         Path file = filename;
@@ -175,6 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (grid.size() > 1 && outputFormat == OutputFormat.NORMAL) {
                     err.println("jaio bench: running " + w.label());
                 }
+                BenchRunner.warmUp(w, warmupNanos);
                 List<JobResult> results = BenchRunner.run(w, progress);
                 all.addAll(results);
                 if (grid.size() > 1) {

@@ -41,7 +41,13 @@ class BenchCommandTest {
     private record Run(int exit, String out, String err) {
     }
 
+    /** Runs {@code jaio bench} with {@code args}, and with no warm-up unless they ask for one. */
     private static Run run(String... args) {
+        if (java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--warmup"))) {
+            String[] more = java.util.Arrays.copyOf(args, args.length + 1);
+            more[args.length] = "--warmup=0";
+            args = more;
+        }
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -136,6 +142,29 @@ class BenchCommandTest {
         assertEquals(Main.EXIT_USAGE, run("--sweep", "depth=1,2").exit());
         assertEquals(Main.EXIT_USAGE, run("--rw=sideways").exit());
         assertEquals(Main.EXIT_USAGE, run("--direct=2").exit());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldWarmUpOnAScratchFileLeftOutOfTheReportAndRemoved() throws Exception {
+        Path file = dir.resolve("f.dat");
+        Path json = dir.resolve("out.json");
+        Run r = run("--filename=" + file, "--size=2m", "--ioengine=aio", "--time_based=0", "--ramp_time=0",
+                "--warmup=300ms", "--iodepth=4", "--output-format=json", "--output=" + json);
+        assertEquals(Main.EXIT_OK, r.exit(), r.err());
+        FioJson.Job job = FioJson.read(Files.readString(json)).jobs().getFirst();
+        assertEquals(512, job.read().totalIos(), "the 2 MiB of the run, none of the warm-up's requests");
+        try (var left = Files.list(dir)) {
+            assertEquals(java.util.Set.of(file, json), java.util.Set.copyOf(left.toList()),
+                    "the warm-up's scratch file is gone");
+        }
+    }
+
+    @Test
+    void shouldRejectABadWarmupWithUsageExit() {
+        Run r = run("--warmup=soon");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("--warmup"), r.err());
     }
 
     @Test
