@@ -455,12 +455,16 @@ public final class AsyncFile implements AutoCloseable {
         long prefix = 0;
         boolean wouldBlock = false;
         if (inline.tries(read, buf)) {
-            long r = attemptInline(read, buf, bb, position, future);
-            if (r == FINISHED) {
-                return;
+            if (read && inline.skipsRead()) {
+                wouldBlock = true; // the file's recent reads found nothing cached
+            } else {
+                long r = attemptInline(read, buf, bb, position, future);
+                if (r == FINISHED) {
+                    return;
+                }
+                prefix = r & ~InlineIo.PARTIAL;
+                wouldBlock = prefix > 0 || (read ? inline.triesReads() : inline.triesWrites());
             }
-            prefix = r & ~InlineIo.PARTIAL;
-            wouldBlock = prefix > 0 || (read ? inline.triesReads() : inline.triesWrites());
         }
         toEngine(read, buf, bb, position, prefix, wouldBlock, future);
     }
@@ -658,6 +662,12 @@ public final class AsyncFile implements AutoCloseable {
         }
         if (!guard.tryAcquire()) {
             throw new ClosedChannelException();
+        }
+        if (read && inline.skipsRead()) {
+            // The file's recent reads found nothing cached: this one goes to the engine without a try.
+            CompletableFuture<Integer> future = new CompletableFuture<>();
+            toEngine(true, buf != null ? buf : MemorySegment.ofBuffer(bb), bb, position, 0, true, future);
+            return future;
         }
         boolean timed = (ThreadLocalRandom.current().nextInt() & (LATENCY_SAMPLE - 1)) == 0;
         long start = timed ? System.nanoTime() : 0;

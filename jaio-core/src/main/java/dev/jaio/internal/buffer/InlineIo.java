@@ -32,6 +32,10 @@ public final class InlineIo {
     private static final long NEG_EAGAIN = -Errno.EAGAIN.number();
     private static final long NEG_EINTR = -Errno.EINTR.number();
     private static final long NEG_EOPNOTSUPP = -Errno.EOPNOTSUPP.number();
+    /** Reads in a row that found nothing cached, after which reads are only sampled. */
+    static final int COLD_STREAK = 8;
+    /** While the file is cold, one read in this many is still tried, to see when it warms. */
+    static final int COLD_SAMPLE = 16;
 
     private final int fd;
     private final StagingPool staging;
@@ -40,6 +44,11 @@ public final class InlineIo {
     private volatile boolean writes;
     /** Whether the file system answered a RWF_NOWAIT write with EOPNOTSUPP. */
     private volatile boolean writesRefused;
+    /**
+     * Reads in a row whose attempt found nothing cached, then reads since the file went cold. A plain field:
+     * threads that race on it lose counts, which only moves when sampling starts or stops by a read or two.
+     */
+    private int coldReads;
 
     /**
      * The inline path of the file open on {@code fd}.
@@ -91,6 +100,40 @@ public final class InlineIo {
      */
     public boolean tries(boolean read, MemorySegment buffer) {
         return (read ? reads : writes) && KernelMemory.inlineFits(buffer);
+    }
+
+    /**
+     * Whether a read that {@link #tries} accepts should skip its attempt and go to the engine at once,
+     * because the file's last {@value #COLD_STREAK} attempts in a row found nothing cached (reads over a
+     * file larger than memory, or just after its pages were dropped): each such attempt costs a syscall
+     * that moves nothing. One read in {@value #COLD_SAMPLE} is still tried; the first that finds data in
+     * the cache ends the skipping. Counts the read it answers for.
+     *
+     * @return true to skip the attempt
+     */
+    public boolean skipsRead() {
+        int c = coldReads;
+        if (c < COLD_STREAK) {
+            return false;
+        }
+        int next = c + 1 < 0 ? COLD_STREAK : c + 1;
+        coldReads = next;
+        return (next & (COLD_SAMPLE - 1)) != 0;
+    }
+
+    /** An attempt found nothing cached. */
+    void coldRead() {
+        int c = coldReads;
+        if (c < COLD_STREAK) {
+            coldReads = c + 1;
+        }
+    }
+
+    /** An attempt found data in the cache; written only when it changes, so that hits share the line. */
+    void warmRead() {
+        if (coldReads != 0) {
+            coldReads = 0;
+        }
     }
 
     /**
@@ -184,6 +227,10 @@ public final class InlineIo {
             } else if (r == NEG_EAGAIN || r == NEG_EOPNOTSUPP) {
                 if (r == NEG_EOPNOTSUPP) {
                     reads = false;
+                } else if (done == 0) {
+                    coldRead();
+                } else {
+                    warmRead();
                 }
                 return PARTIAL | done;
             } else if (done == 0) {
@@ -192,6 +239,7 @@ public final class InlineIo {
                 break; // what was read is the result; the error shows on the next read, as for pread
             }
         }
+        warmRead();
         return done;
     }
 
