@@ -3,6 +3,7 @@ package dev.jaio;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import dev.jaio.internal.buffer.SizeClasses;
+import dev.jaio.internal.linux.Mman;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
@@ -29,8 +30,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * kernel as {@code IORING_OP_READ_FIXED} and {@code WRITE_FIXED}. Buffers of the slab are never dropped
  * (they go back to their class whatever {@code maxPerClass} says); once it is used up, buffers come from
  * their own memory as in any pool.
+ *
+ * <p>Buffers of 256 KiB and more, and a slab of 2 MiB or more, are on transparent huge pages where the
+ * kernel offers them ({@code /sys/kernel/mm/transparent_hugepage/enabled} {@code always} or
+ * {@code madvise}): a 1 MiB buffer is then one physically contiguous piece, which an {@code O_DIRECT}
+ * request pins with one page reference and the block layer sends as one segment (with 4 KiB pages a
+ * 1 MiB request has 256 segments, more than many devices take in one request, and is split). Their memory
+ * is freed as any of the pool's, by the garbage collector.
  */
 public final class AlignedBufferPool implements AutoCloseable {
+    /** Class buffers of at least this size come from transparent huge pages; see {@link Mman#hugePages}. */
+    static final long HUGE_MIN = 256 << 10;
     private final int alignment;
     private final long maxPooledSize;
     private final int maxPerClass;
@@ -42,6 +52,9 @@ public final class AlignedBufferPool implements AutoCloseable {
     private volatile MemorySegment slab;
     private final AtomicLong slabUsed = new AtomicLong();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    /** The 2 MiB of huge-page memory large class buffers are cut from, and how much of it is cut; under this. */
+    private MemorySegment hugeChunk;
+    private long hugeChunkUsed;
 
     /** A pool of 4096-aligned buffers up to 1 MiB, 64 idle per size. */
     public AlignedBufferPool() {
@@ -140,12 +153,43 @@ public final class AlignedBufferPool implements AutoCloseable {
         if (whole == null) {
             long classSize = classes.bytes(cls);
             whole = carve(classSize);
+            if (whole == null && classSize >= HUGE_MIN && alignment <= Mman.HUGE_PAGE) {
+                whole = hugePiece(classSize);
+            }
             if (whole == null) {
                 whole = Arena.ofAuto().allocate(classSize, alignment);
                 allocatedBytes.addAndGet(classSize);
             }
         }
         return new Buffer(this, whole, whole.asSlice(0, size), cls);
+    }
+
+    /**
+     * A class buffer of {@code classSize} bytes on transparent huge pages ({@link Mman#hugePages}): a piece of
+     * the current 2 MiB chunk, or for a class beyond 2 MiB memory of its own; null when mmap refused.
+     */
+    private MemorySegment hugePiece(long classSize) {
+        if (classSize > Mman.HUGE_PAGE) {
+            MemorySegment own = Mman.hugePages(classSize); // classes are powers of two: a multiple of 2 MiB
+            if (own != null) {
+                allocatedBytes.addAndGet(classSize);
+            }
+            return own;
+        }
+        synchronized (this) {
+            if (hugeChunk == null || hugeChunkUsed + classSize > hugeChunk.byteSize()) {
+                hugeChunk = Mman.hugePages(Mman.HUGE_PAGE);
+                hugeChunkUsed = 0;
+                if (hugeChunk == null) {
+                    return null;
+                }
+                allocatedBytes.addAndGet(Mman.HUGE_PAGE);
+            }
+            // Every piece is a power of two of at least the alignment, so each offset stays aligned.
+            MemorySegment piece = hugeChunk.asSlice(hugeChunkUsed, classSize);
+            hugeChunkUsed += classSize;
+            return piece;
+        }
     }
 
     /** A piece of the slab of {@code classSize} bytes, or null when there is no slab or no room left in it. */
@@ -181,7 +225,9 @@ public final class AlignedBufferPool implements AutoCloseable {
         synchronized (closeHooks) {
             if (slab == null) {
                 long size = (bytes + alignment - 1) / alignment * alignment;
-                slab = Arena.ofAuto().allocate(size, Math.max(alignment, 4096));
+                MemorySegment huge = size >= Mman.HUGE_PAGE && alignment <= Mman.HUGE_PAGE
+                        ? Mman.hugePages((size + Mman.HUGE_PAGE - 1) / Mman.HUGE_PAGE * Mman.HUGE_PAGE) : null;
+                slab = huge != null ? huge.asSlice(0, size) : Arena.ofAuto().allocate(size, Math.max(alignment, 4096));
                 allocatedBytes.addAndGet(size);
             }
             return slab;

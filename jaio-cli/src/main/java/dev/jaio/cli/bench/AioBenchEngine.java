@@ -15,10 +15,11 @@ import java.util.function.BiConsumer;
  * {@code iodepth}, whose futures complete on its event loop thread ({@code completionExecutor(Runnable::run)});
  * each completion records itself and issues the slot's next request through {@link AsyncFile}, so
  * {@code iodepth} requests stay in flight and the engine batches the refills into its io_submit calls.
- * {@code --ioengine=uring} is the same on an engine in {@link AioEngine.Mode#IO_URING} mode, whose loop
- * gathers a turn's refills into one io_uring_enter that also waits; its buffers come from the engine's
- * {@link AioEngine#bufferPool()}, whose slab the engine registers with its ring, so that the reads and
- * writes go in as {@code READ_FIXED}/{@code WRITE_FIXED} (a line on standard error says whether they did).
+ * Its buffers come from the engine's {@link AioEngine#bufferPool()}, as an application's would: those of
+ * 256 KiB and more are on transparent huge pages. {@code --ioengine=uring} is the same on an engine in
+ * {@link AioEngine.Mode#IO_URING} mode, whose loop gathers a turn's refills into one io_uring_enter that
+ * also waits; there the pool's slab is registered with the ring, so that the reads and writes go in as
+ * {@code READ_FIXED}/{@code WRITE_FIXED} (a line on standard error says whether they did).
  */
 final class AioBenchEngine implements BenchEngine {
     private final AioEngine.Mode mode;
@@ -48,7 +49,7 @@ final class AioBenchEngine implements BenchEngine {
             Slot[] slots = new Slot[depth];
             for (int i = 0; i < depth; i++) {
                 MemorySegment buf = w.heapBuffers() ? MemorySegment.ofArray(new byte[w.blockSize()])
-                        : mode == AioEngine.Mode.IO_URING && align <= engine.bufferPool().alignment()
+                        : align <= engine.bufferPool().alignment()
                         ? engine.bufferPool().acquire(w.blockSize()).segment() // held for the job: never released
                         : arena.allocate(w.blockSize(), align);
                 JobContext.fillPattern(buf, i + 1L);

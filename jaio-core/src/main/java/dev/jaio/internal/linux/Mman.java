@@ -9,7 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * mmap(2) and munmap(2) from libc, for memory the kernel shares with user space (the io_uring rings).
+ * mmap(2), munmap(2) and madvise(2) from libc, for memory the kernel shares with user space (the io_uring
+ * rings) and for buffers on transparent huge pages ({@link #hugePages}).
  *
  * <p>Results follow the kernel's convention: {@link #mmap} answers the mapping's address, or
  * {@code -errno} (a mapping's address is never in the last page, where errno values live).
@@ -27,11 +28,21 @@ public final class Mman {
     public static final int MAP_SHARED = 0x01;
     /** {@code MAP_POPULATE}: fault the pages in now. */
     public static final int MAP_POPULATE = 0x008000;
+    /** {@code MAP_PRIVATE}: a copy-on-write mapping of the process's own. */
+    public static final int MAP_PRIVATE = 0x02;
+    /** {@code MAP_ANONYMOUS}: memory backed by no file, zero-filled. */
+    public static final int MAP_ANONYMOUS = 0x20;
+    /** {@code MADV_HUGEPAGE}: back the range with transparent huge pages where the kernel can. */
+    public static final int MADV_HUGEPAGE = 14;
+    /** The size of a transparent huge page on x86_64 and on aarch64 with 4 KiB pages. */
+    public static final long HUGE_PAGE = 2L << 20;
 
     private static final MethodHandle MMAP = Native.downcall("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), true);
     private static final MethodHandle MUNMAP = Native.downcall("munmap",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
+    private static final MethodHandle MADVISE = Native.downcall("madvise",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
 
     /**
      * mmap(2) with no address hint.
@@ -69,5 +80,58 @@ public final class Mman {
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
+    }
+
+    /**
+     * madvise(2).
+     *
+     * @param address the range's start, page aligned
+     * @param length  its length
+     * @param advice  {@code MADV_*}
+     * @return 0, or {@code -errno}
+     */
+    public static int madvise(long address, long length, int advice) {
+        try (ThreadScratch scratch = ThreadScratch.acquire()) {
+            MemorySegment e = scratch.errno;
+            return (int) Native.result((int) MADVISE.invokeExact(e, MemorySegment.ofAddress(address), length,
+                    advice), e);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code bytes} (a multiple of {@link #HUGE_PAGE}) of zeroed anonymous memory aligned to a huge page and
+     * advised {@code MADV_HUGEPAGE} before any page is touched, so that where transparent huge pages are on
+     * ({@code always} or {@code madvise}) its first touch of each 2 MiB gets one physically contiguous page:
+     * a buffer in it is one DMA segment instead of one per 4 KiB, and pinning it for {@code O_DIRECT} takes
+     * one page reference instead of 512. The memory is an automatic arena's: the garbage collector unmaps it
+     * once no segment of it is reachable. Where huge pages are off, or the advice is refused, it is ordinary
+     * memory.
+     *
+     * @param bytes the size, a positive multiple of {@link #HUGE_PAGE}
+     * @return the memory, or null when mmap refused (the caller falls back to ordinary memory)
+     */
+    public static MemorySegment hugePages(long bytes) {
+        if (bytes <= 0 || bytes % HUGE_PAGE != 0) {
+            throw new IllegalArgumentException("bytes must be a positive multiple of 2 MiB: bytes=" + bytes);
+        }
+        long span = bytes + HUGE_PAGE; // room to align the start
+        long base = mmap(span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (base < 0) {
+            return null;
+        }
+        long start = (base + HUGE_PAGE - 1) & -HUGE_PAGE;
+        if (start > base) {
+            munmap(base, start - base);
+        }
+        long tail = base + span - (start + bytes);
+        if (tail > 0) {
+            munmap(start + bytes, tail);
+        }
+        madvise(start, bytes, MADV_HUGEPAGE); // refused (no THP in this kernel): ordinary pages, as documented
+        // The cleanup captures only the numbers, never a segment of the arena, so the arena can become unreachable.
+        return MemorySegment.ofAddress(start).reinterpret(bytes, java.lang.foreign.Arena.ofAuto(),
+                ignored -> munmap(start, bytes));
     }
 }
