@@ -52,7 +52,9 @@ public final class AlignedBufferPool implements AutoCloseable {
     private volatile MemorySegment slab;
     private final AtomicLong slabUsed = new AtomicLong();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
-    /** The 2 MiB of huge-page memory large class buffers are cut from, and how much of it is cut; under this. */
+    /** Guards {@link #hugeChunk} and {@link #hugeChunkUsed}. */
+    private final Object hugeLock = new Object();
+    /** The 2 MiB of huge-page memory large class buffers are cut from, and how much of it is cut. */
     private MemorySegment hugeChunk;
     private long hugeChunkUsed;
 
@@ -176,7 +178,7 @@ public final class AlignedBufferPool implements AutoCloseable {
             }
             return own;
         }
-        synchronized (this) {
+        synchronized (hugeLock) {
             if (hugeChunk == null || hugeChunkUsed + classSize > hugeChunk.byteSize()) {
                 hugeChunk = Mman.hugePages(Mman.HUGE_PAGE);
                 hugeChunkUsed = 0;

@@ -89,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
     String rampTime;
 
     @Option(names = "--warmup", defaultValue = "2s", paramLabel = "TIME",
-            description = "Before each run, the same engine does small requests of the same kind on a scratch file "
+            description = "Before a run (in a sweep, the first of each engine and kind), the same engine does small "
+                    + "requests of the same kind on a scratch file "
                     + "beside the test file for this long, unmeasured, so that the JIT has compiled the request path "
                     + "before the ramp (0: none). Not in fio. Default: ${DEFAULT-VALUE}.")
     String warmup;
@@ -180,6 +181,7 @@ final class BenchCommand implements Callable<Integer> {
                         (System.nanoTime() - t0) / 1e9);
             }
             PrintStream progress = isTerminal() ? System.err : null;
+            java.util.Set<String> warmed = new java.util.HashSet<>();
             List<JobResult> all = new ArrayList<>();
             List<SweepChart.Point> points = new ArrayList<>();
             for (Workload w0 : grid) {
@@ -187,7 +189,10 @@ final class BenchCommand implements Callable<Integer> {
                 if (grid.size() > 1 && outputFormat == OutputFormat.NORMAL) {
                     err.println("jaio bench: running " + w.label());
                 }
-                BenchRunner.warmUp(w, warmupNanos);
+                // Once per kind of request path: a sweep's later points of the same engine find it compiled.
+                if (warmed.add(w.engine() + " " + w.rw() + " " + w.direct() + " " + w.heapBuffers())) {
+                    BenchRunner.warmUp(w, warmupNanos);
+                }
                 List<JobResult> results = BenchRunner.run(w, progress);
                 all.addAll(results);
                 if (grid.size() > 1) {
