@@ -391,10 +391,11 @@ public final class AioEngine implements AutoCloseable {
          * {@code completionExecutor(Runnable::run)}), whatever the kernel's queue holds: one io_submit per
          * follow-up, fio's pattern. By default (false) the loop gathers the follow-ups of the completions
          * it reaped together and submits them when those are handled, or every 4 to 8 (a quarter of the
-         * depth), which keeps the device as busy for fewer io_submit calls. See the README's performance
+         * depth), which keeps the device as busy for fewer io_submit calls. The io_uring engine does the
+         * same with io_uring_enter. See the README's performance
          * section.
          *
-         * @param submitEagerly true for one io_submit per follow-up request
+         * @param submitEagerly true for one io_submit (io_uring_enter) per follow-up request
          * @return this builder
          */
         public Builder submitEagerly(boolean submitEagerly) {

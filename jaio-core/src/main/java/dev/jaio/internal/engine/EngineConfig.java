@@ -17,7 +17,8 @@ import java.util.concurrent.Executor;
  *                           for the loop thread itself
  * @param blockingThreads    kernel AIO: threads for buffered requests that would block the loop
  * @param poolThreads        the thread-pool engine's threads
- * @param submitEagerly      kernel AIO: submit every follow-up a completion issues at once
+ * @param submitEagerly      the loop engines (kernel AIO, io_uring): submit every follow-up a completion
+ *                           issues at once
  * @param name               the prefix of the engine's thread names
  */
 public record EngineConfig(int queueDepth, int contexts, int maxOutstanding, boolean failFast,

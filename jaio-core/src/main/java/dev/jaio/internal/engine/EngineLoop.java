@@ -98,11 +98,17 @@ public abstract class EngineLoop implements Runnable {
     }
 
     /**
-     * Queues a request from any thread, waking the loop if it sleeps.
+     * Queues a request from any thread, waking the loop if it sleeps. On the loop thread itself (a
+     * completion issuing its follow-up) the request goes straight to {@link #pending}: no queue node, no
+     * wake-up.
      *
      * @param r the request, admitted and counted
      */
-    public void offer(IoRequest r) {
+    public final void offer(IoRequest r) {
+        if (isLoopThread() && !stopping()) {
+            pending.add(r);
+            return;
+        }
         incoming.offer(r);
         wakeIfAsleep();
     }

@@ -17,7 +17,8 @@
  *       {@link dev.jaio.internal.engine.EngineLoop} (event loops with an incoming queue, an eventfd wake-up
  *       and slots for the requests in the kernel), {@link dev.jaio.internal.engine.Admission}
  *       (back-pressure), {@link dev.jaio.internal.engine.Completer} (finishing requests, in batches, on the
- *       completion executor) and {@link dev.jaio.internal.engine.Threads} (the engines' threads).</li>
+ *       completion executor), {@link dev.jaio.internal.engine.SubmitPolicy} (when a loop hands the
+ *       follow-ups of a reap to the kernel) and {@link dev.jaio.internal.engine.Threads} (the engines' threads).</li>
  * </ul>
  *
  * <h2>The backends</h2>

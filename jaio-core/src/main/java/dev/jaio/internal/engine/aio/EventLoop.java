@@ -4,6 +4,7 @@ import dev.jaio.internal.engine.Completer;
 import dev.jaio.internal.engine.EngineLoop;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.engine.KernelCalls;
+import dev.jaio.internal.engine.SubmitPolicy;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -77,18 +78,6 @@ final class EventLoop extends EngineLoop {
         this.pointers = arena.allocate(JAVA_LONG, depth + 1);
         this.batchSlots = new int[depth + 1];
         this.events = IoEventArray.allocate(arena, depth + 1);
-    }
-
-    /** On the loop thread itself the request goes straight to the list the loop submits from. */
-    @Override
-    public void offer(IoRequest r) {
-        if (isLoopThread() && !stopping()) {
-            // A completion on the loop issuing its follow-up: straight to the loop's own list, no
-            // queue node, no wake-up.
-            pending.add(r);
-            return;
-        }
-        super.offer(r);
     }
 
     @Override

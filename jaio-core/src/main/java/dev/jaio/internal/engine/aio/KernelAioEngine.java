@@ -4,6 +4,7 @@ import dev.jaio.internal.engine.Backend;
 import dev.jaio.internal.engine.EngineConfig;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.engine.LoopEngine;
+import dev.jaio.internal.engine.SubmitPolicy;
 import dev.jaio.internal.engine.Threads;
 
 import dev.jaio.aio.AioContext;

@@ -4,6 +4,7 @@ import dev.jaio.internal.engine.Backend;
 import dev.jaio.internal.engine.EngineConfig;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.engine.LoopEngine;
+import dev.jaio.internal.engine.SubmitPolicy;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
@@ -51,7 +52,8 @@ public final class UringEngine extends LoopEngine<UringLoop> implements AutoClos
         adopt(loops); // filled below; no request reaches a loop before the constructor returns
         try {
             for (int i = 0; i < loops.length; i++) {
-                loops[i] = startLoop(config.queueDepth(), config.name() + "-uring-" + i, choices);
+                loops[i] = startLoop(config.queueDepth(), config.submitEagerly(), config.name() + "-uring-" + i,
+                        choices);
             }
         } catch (AioException | RuntimeException e) {
             for (UringLoop l : loops) {
@@ -86,10 +88,11 @@ public final class UringEngine extends LoopEngine<UringLoop> implements AutoClos
     }
 
     /** Starts a loop with the first setup flags the kernel takes, going on while it says EINVAL (an older kernel). */
-    private UringLoop startLoop(int depth, String name, int[] choices) throws AioException {
+    private UringLoop startLoop(int depth, boolean eager, String name, int[] choices) throws AioException {
         AioException last = null;
         for (int i = 0; i < choices.length; i++) {
-            UringLoop loop = new UringLoop(this, depth, choices[i], name);
+            UringLoop loop = new UringLoop(this, depth, choices[i],
+                    new SubmitPolicy(depth, eager), name);
             loop.start();
             try {
                 loop.ready.get();

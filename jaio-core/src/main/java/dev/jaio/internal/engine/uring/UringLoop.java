@@ -5,6 +5,7 @@ import dev.jaio.internal.engine.EngineLoop;
 import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.engine.KernelCalls;
+import dev.jaio.internal.engine.SubmitPolicy;
 
 import dev.jaio.AioException;
 import dev.jaio.Errno;
@@ -23,7 +24,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One io_uring and the thread that drives it: it moves requests from an incoming queue into SQEs and
- * hands each turn's SQEs to the kernel with one io_uring_enter, which also waits for completions.
+ * hands each turn's SQEs to the kernel with one io_uring_enter, which also waits for completions. The
+ * follow-ups that a large reap's completions issue go in sooner, a batch at a time, as
+ * {@link SubmitPolicy} decides (see {@link #submitMidReap()}).
  *
  * <pre>
  *  callers ──offer──▶ incoming ──▶ pending ──SQEs, io_uring_enter──▶ kernel ──CQ──▶ completions
@@ -60,6 +63,7 @@ final class UringLoop extends EngineLoop {
     private static final Set<Object> RETAINED = ConcurrentHashMap.newKeySet();
 
     private final int setupFlags;
+    private final SubmitPolicy policy;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment wakeBuffer;
     /** Slots (or -1 for the wake-up) whose SQEs are filled and not yet consumed by the kernel, in SQ order. */
@@ -89,10 +93,12 @@ final class UringLoop extends EngineLoop {
     private volatile long fixedRequests;
     private volatile String fixedFallback;
 
-    UringLoop(UringEngine engine, int depth, int setupFlags, String name) throws AioException {
+    UringLoop(UringEngine engine, int depth, int setupFlags, SubmitPolicy policy, String name)
+            throws AioException {
         // Blocking: a READ on a non-blocking eventfd would complete at once with -EAGAIN instead of waiting.
         super(engine, depth, name, EventFd.EFD_CLOEXEC);
         this.setupFlags = setupFlags;
+        this.policy = policy;
         this.wakeBuffer = arena.allocate(8, 8);
     }
 
@@ -442,8 +448,38 @@ final class UringLoop extends EngineLoop {
             }
             inKernel--;
             completer.finish(r, res, true);
+            if (i < n - 1) {
+                submitMidReap();
+            }
         }
         completer.flush();
+    }
+
+    /**
+     * Hands the follow-ups gathered so far in this reap to the kernel once {@link SubmitPolicy#batch()} of
+     * them wait. The last ones go in with the turn's io_uring_enter, which also waits.
+     *
+     * <p>Why, as measured on this project's virtio disk with 4 KiB random {@code O_DIRECT} reads at iodepth
+     * 32: its completions come back in bursts of about 28, and one io_uring_enter of all their follow-ups
+     * hands the disk a burst that it serves more slowly than the same requests in batches of 8 (block-layer
+     * latency about 650 µs against about 410 µs for fio's one request per enter, from
+     * {@code /sys/block/vda/stat}). Alternating the two rules every half second in one process gave a median
+     * of 1.15 times the IOPS with batches; at iodepth 128, where the disk's queue stays full, 0.99.
+     */
+    private void submitMidReap() {
+        if (hasIncoming()) {
+            drainIncoming();
+        }
+        if (hasFreeSlot() && policy.submitNow(pending.size(), true)) {
+            try {
+                fill();
+                submit();
+            } catch (AioException e) {
+                // The SQEs stay in the ring, and the turn's own io_uring_enter meets the error again once
+                // the rest of this reap is handled: its completions are already off the ring, and an error
+                // here would leave their callers unanswered.
+            }
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.jaio.internal.engine.aio;
+package dev.jaio.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.jaio.internal.engine.aio;
+package dev.jaio.internal.engine;
 
 /**
  * When an event loop hands the requests that completions issued to the kernel: at once, or gathered
@@ -13,7 +13,7 @@ package dev.jaio.internal.engine.aio;
  * device is notified once for the batch: on a virtual disk that notification is an exit to the host,
  * the largest single cost of a request.
  */
-final class SubmitPolicy {
+public final class SubmitPolicy {
     private final boolean always;
     private final int batch;
 
@@ -21,7 +21,7 @@ final class SubmitPolicy {
      * @param depth  the loop's slots, the most requests it keeps in the kernel
      * @param always submit every follow-up at once ({@code submitEagerly})
      */
-    SubmitPolicy(int depth, boolean always) {
+    public SubmitPolicy(int depth, boolean always) {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be positive: depth=" + depth);
         }
@@ -35,12 +35,12 @@ final class SubmitPolicy {
      * @param waiting    requests ready to submit
      * @param moreReaped whether completions of the same reap are still to be handled
      */
-    boolean submitNow(int waiting, boolean moreReaped) {
+    public boolean submitNow(int waiting, boolean moreReaped) {
         return waiting > 0 && (always || !moreReaped || waiting >= batch);
     }
 
     /** The most follow-ups that wait for the rest of their reap: 4, or a quarter of the depth up to 8. */
-    int batch() {
+    public int batch() {
         return batch;
     }
 }
