@@ -460,11 +460,11 @@ final class UringLoop extends EngineLoop {
      * them wait. The last ones go in with the turn's io_uring_enter, which also waits.
      *
      * <p>Why, as measured on this project's virtio disk with 4 KiB random {@code O_DIRECT} reads at iodepth
-     * 32: its completions come back in bursts of about 28, and one io_uring_enter of all their follow-ups
-     * hands the disk a burst that it serves more slowly than the same requests in batches of 8 (block-layer
-     * latency about 650 µs against about 410 µs for fio's one request per enter, from
-     * {@code /sys/block/vda/stat}). Alternating the two rules every half second in one process gave a median
-     * of 1.15 times the IOPS with batches; at iodepth 128, where the disk's queue stays full, 0.99.
+     * 32: its completions come back in bursts of up to about 30, and one io_uring_enter of all their
+     * follow-ups hands the disk a burst that it serves more slowly than the same requests in batches of 8
+     * (iostat's time per request at the disk, {@code bench/compare-fio.sh --uring}: 587-629 µs against
+     * fio's 412-466 µs before, 465-472 µs against 389-446 µs after; IOPS 0.89 of fio's before, 1.10 after).
+     * The README's io_uring section has the runs.
      */
     private void submitMidReap() {
         if (hasIncoming()) {
