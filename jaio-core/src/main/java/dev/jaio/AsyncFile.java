@@ -406,6 +406,29 @@ public final class AsyncFile implements AutoCloseable {
      * @return a future that completes once the data is on stable storage
      */
     public CompletableFuture<Void> force(boolean metaData) {
+        return noData(metaData ? IoOp.FSYNC : IoOp.FDSYNC, -1, 0, 0);
+    }
+
+    /**
+     * Allocates blocks for a range as {@link #allocate(long, long, FallocateMode...)} does, without blocking
+     * the caller: a FALLOCATE request on the engine. io_uring runs it as an {@code IORING_OP_FALLOCATE}
+     * (which the kernel hands to its workers); kernel AIO has no such command, so its engine runs it on one
+     * of its blocking threads, as does the thread pool.
+     *
+     * @param offset where the range starts, in bytes
+     * @param length the range's length in bytes
+     * @param modes  the fallocate(2) modes; none allocates and extends the file if the range ends beyond it
+     * @return a future that completes once the range is allocated (or freed, or zeroed), or exceptionally
+     *         with an {@link AioException} naming {@code fallocate} and the errno (EBADF on a file not
+     *         open for writing, EINVAL for a negative offset or a length below 1, EOPNOTSUPP where the file
+     *         system lacks the mode, ENOSPC when it is full), or with a {@link ClosedChannelException}
+     */
+    public CompletableFuture<Void> allocateAsync(long offset, long length, FallocateMode... modes) {
+        return noData(IoOp.FALLOCATE, offset, length, FallocateMode.bits(modes));
+    }
+
+    /** A request that moves no data (a force, a fallocate): its future completes with null. */
+    private CompletableFuture<Void> noData(IoOp op, long position, long length, int flags) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         if (!guard.tryAcquire()) {
             future.completeExceptionally(new ClosedChannelException());
@@ -413,7 +436,7 @@ public final class AsyncFile implements AutoCloseable {
         }
         Request r;
         try {
-            r = new Request(this, metaData ? IoOp.FSYNC : IoOp.FDSYNC, -1, MemorySegment.NULL, 0, 0, future) {
+            r = new Request(this, op, position, MemorySegment.NULL, length, flags, future) {
                 @Override
                 Object value(long n) {
                     return null;

@@ -1,6 +1,10 @@
 package dev.jaio;
 
-/** The modes of fallocate(2) that {@link NativeFile#allocate(long, long, FallocateMode...)} takes. */
+/**
+ * The modes of fallocate(2) that {@link NativeFile#allocate(long, long, FallocateMode...)},
+ * {@link AsyncFile#allocate(long, long, FallocateMode...)} and
+ * {@link AsyncFile#allocateAsync(long, long, FallocateMode...)} take.
+ */
 public enum FallocateMode {
     /** {@code FALLOC_FL_KEEP_SIZE}: allocate blocks without changing the file's size. */
     KEEP_SIZE(0x01),
@@ -13,5 +17,17 @@ public enum FallocateMode {
 
     FallocateMode(int flag) {
         this.flag = flag;
+    }
+
+    /** The mode argument of fallocate(2) for {@code modes}; PUNCH_HOLE brings KEEP_SIZE, as the kernel requires. */
+    static int bits(FallocateMode... modes) {
+        int mode = 0;
+        for (FallocateMode m : modes) {
+            mode |= m.flag;
+        }
+        if ((mode & PUNCH_HOLE.flag) != 0) {
+            mode |= KEEP_SIZE.flag;
+        }
+        return mode;
     }
 }

@@ -426,13 +426,7 @@ public final class NativeFile implements Closeable {
      * @throws AioException EOPNOTSUPP where the file system lacks the mode, ENOSPC when it is full
      */
     public void allocate(long offset, long length, FallocateMode... modes) throws IOException {
-        int mode = 0;
-        for (FallocateMode m : modes) {
-            mode |= m.flag;
-        }
-        if ((mode & FallocateMode.PUNCH_HOLE.flag) != 0) {
-            mode |= FallocateMode.KEEP_SIZE.flag;
-        }
+        int mode = FallocateMode.bits(modes);
         int fd = acquire();
         try {
             check("fallocate", LibC.fallocate(fd, mode, offset, length), offset);

@@ -22,7 +22,12 @@ public enum IoOp {
     /** {@code fsync(2)}: data and metadata to stable storage. */
     FSYNC("fsync", Direction.FORCE, false),
     /** {@code fdatasync(2)}: data (and the metadata needed to read it back) to stable storage. */
-    FDSYNC("fdatasync", Direction.FORCE, false);
+    FDSYNC("fdatasync", Direction.FORCE, false),
+    /**
+     * {@code fallocate(2)}: blocks for a range ({@link IoRequest#position}, {@link IoRequest#length}), with
+     * the mode in {@link IoRequest#rwFlags}. Kernel AIO has no command for it: it runs on a blocking thread.
+     */
+    FALLOCATE("fallocate", Direction.ALLOCATE, false);
 
     /** Which way an operation moves data; also which Flight Recorder event it records. */
     public enum Direction {
@@ -31,7 +36,9 @@ public enum IoOp {
         /** From memory into the file. */
         WRITE,
         /** No data: the file's data to stable storage. */
-        FORCE
+        FORCE,
+        /** No data: blocks of the file allocated, zeroed or freed. */
+        ALLOCATE
     }
 
     private final String syscall;
@@ -96,7 +103,7 @@ public enum IoOp {
      * @return true for READ and WRITE
      */
     public boolean singleBuffer() {
-        return direction != Direction.FORCE && !vectored;
+        return (direction == Direction.READ || direction == Direction.WRITE) && !vectored;
     }
 
     /**

@@ -15,13 +15,13 @@ public abstract class IoRequest {
     public final IoOp op;
     /** The descriptor; its owner keeps it open until {@link #complete} has run. */
     public final int fd;
-    /** The file position (ignored by FSYNC and FDSYNC). */
+    /** The file position (ignored by FSYNC and FDSYNC; for FALLOCATE where the range starts). */
     public final long position;
     /** The native buffer, or for READV/WRITEV the {@code struct iovec} array. */
     public final MemorySegment buffer;
-    /** Bytes to transfer, or for READV/WRITEV the number of iovecs. */
+    /** Bytes to transfer, or for READV/WRITEV the number of iovecs, or for FALLOCATE the range's length. */
     public final long length;
-    /** RWF_* flags for aio_rw_flags. */
+    /** RWF_* flags for aio_rw_flags; for FALLOCATE the fallocate(2) mode. */
     public int rwFlags;
     /** When the request was issued, for the latency summary. */
     public long startNanos;

@@ -131,6 +131,7 @@ public final class JaioJfr {
                     f.metaData = op.syncsMetadata();
                     yield f;
                 }
+                case ALLOCATE -> null; // no event: fallocate moves no data and forces nothing
             };
             if (e != null) {
                 e.begin();

@@ -22,6 +22,7 @@ class IoOpTest {
                 case WRITEV -> "pwritev";
                 case FSYNC -> "fsync";
                 case FDSYNC -> "fdatasync";
+                case FALLOCATE -> "fallocate";
             };
             assertEquals(expected, op.syscall());
             assertTrue(names.add(op.syscall()), "one syscall per op: " + op);
@@ -35,8 +36,10 @@ class IoOpTest {
         assertEquals(EnumSet.of(IoOp.READV, IoOp.WRITEV), only(IoOp::vectored));
         assertEquals(EnumSet.of(IoOp.READ, IoOp.WRITE), only(IoOp::singleBuffer));
         assertEquals(EnumSet.of(IoOp.FSYNC), only(IoOp::syncsMetadata));
+        assertEquals(EnumSet.of(IoOp.FALLOCATE), only(op -> op.direction() == IoOp.Direction.ALLOCATE));
         for (IoOp op : IoOp.values()) {
-            assertEquals(op.direction() == IoOp.Direction.FORCE, !op.reads() && !op.writes(), op.name());
+            boolean noData = op.direction() == IoOp.Direction.FORCE || op.direction() == IoOp.Direction.ALLOCATE;
+            assertEquals(noData, !op.reads() && !op.writes(), op.name());
         }
     }
 

@@ -202,6 +202,8 @@ final class EventLoop extends EngineLoop {
             case WRITEV -> transfer(iocb, Iocb.CMD_PWRITEV, r);
             case FSYNC -> iocb.prepFsync(r.fd);
             case FDSYNC -> iocb.prepFdsync(r.fd);
+            // fs/aio.c has no fallocate command: KernelAioEngine.submit sends it to a blocking thread.
+            case FALLOCATE -> throw new IllegalStateException("fallocate has no iocb command: " + r.op);
         };
     }
 

@@ -2,6 +2,7 @@ package dev.jaio.internal.engine.aio;
 
 import dev.jaio.internal.engine.Backend;
 import dev.jaio.internal.engine.EngineConfig;
+import dev.jaio.internal.engine.IoOp;
 import dev.jaio.internal.engine.IoRequest;
 import dev.jaio.internal.engine.LoopEngine;
 import dev.jaio.internal.engine.SubmitPolicy;
@@ -68,7 +69,7 @@ public final class KernelAioEngine extends LoopEngine<EventLoop> {
     @Override
     protected void dispatch(IoRequest r, boolean engineThread) {
         EventLoop loop = pick(engineThread);
-        if (r.blockingOnly) {
+        if (r.blockingOnly || r.op == IoOp.FALLOCATE) { // fs/aio.c has no fallocate command
             loop.runBlocking(r);
         } else {
             loop.offer(r);

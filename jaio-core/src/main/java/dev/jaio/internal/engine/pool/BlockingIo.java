@@ -47,6 +47,7 @@ public final class BlockingIo {
                 case WRITEV -> LibC.pwritev2(r.fd, r.buffer, (int) length, r.position, flags);
                 case FSYNC -> LibC.fsync(r.fd);
                 case FDSYNC -> LibC.fdatasync(r.fd);
+                case FALLOCATE -> LibC.fallocate(r.fd, r.rwFlags, r.position, r.length);
             };
         } while (res == NEG_EINTR);
         if (done > 0) {

@@ -359,6 +359,8 @@ final class UringLoop extends EngineLoop {
             case WRITEV -> sqe.prepWritev(r.fd, r.buffer, (int) r.length, r.position).rwFlags(flags);
             case FSYNC -> sqe.prepFsync(r.fd, 0);
             case FDSYNC -> sqe.prepFsync(r.fd, Sqe.FSYNC_DATASYNC);
+            // The mode as it is: its bits are not RWF_* flags (FALLOC_FL_COLLAPSE_RANGE is RWF_NOWAIT's 8).
+            case FALLOCATE -> sqe.prepFallocate(r.fd, r.rwFlags, r.position, r.length);
         };
     }
 

@@ -30,6 +30,7 @@ class UringLoopPrepTest {
                     case READV -> Sqe.OP_READV;
                     case WRITEV -> Sqe.OP_WRITEV;
                     case FSYNC, FDSYNC -> Sqe.OP_FSYNC;
+                    case FALLOCATE -> Sqe.OP_FALLOCATE;
                 };
                 assertEquals(expected, sqe.opcode(), op.name());
                 assertEquals(7, sqe.fd(), op.name());
@@ -40,6 +41,13 @@ class UringLoopPrepTest {
                         assertEquals(r.length, sqe.len(), op.name());
                         assertEquals(8192, sqe.off(), op.name());
                         assertEquals(0, sqe.rwFlags(), op.name() + ": io_uring never gets RWF_NOWAIT");
+                    }
+                    case ALLOCATE -> {
+                        // io_fallocate_prep: the length in addr, the mode in len; the mode is passed as it is
+                        // (8, RWF_NOWAIT's value, is FALLOC_FL_COLLAPSE_RANGE here).
+                        assertEquals(r.length, sqe.addr(), op.name());
+                        assertEquals(r.rwFlags, sqe.len(), op.name());
+                        assertEquals(8192, sqe.off(), op.name());
                     }
                 }
             }
